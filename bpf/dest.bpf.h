@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Destinations: decide, for traffic a process is about to send, whether it
+ * is evidence (the address was answered to a reserved query, or the
+ * process is inside a follow-on window and the address is global), emit it,
+ * and say whether --enforce refuses it. Used by the sock_addr hooks and by
+ * egress for the first datagram of a connected UDP socket.
+ */
+#ifndef __LW_DEST_BPF_H
+#define __LW_DEST_BPF_H
+
+#include "maps.bpf.h"
+#include "proc.bpf.h"
+#include "taint.bpf.h"
+
+
+static __always_inline void dest_emit(const __u8 addr[16], __u16 port, __u8 proto, __u8 flags,
+				      const struct lw_answer *a)
+{
+	struct lw_connect_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(LW_STAT_RINGBUF_FULL);
+		return;
+	}
+	proc_fill_hdr(&e->hdr, LW_EV_CONNECT, sizeof(*e));
+	__builtin_memcpy(e->addr, addr, 16);
+	e->port = port;
+	e->proto = proto;
+	e->flags = flags;
+	e->pad = 0;
+	if (a)
+		e->answer = *a;
+	else
+		__builtin_memset(&e->answer, 0, sizeof(e->answer));
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+/*
+ * The slow path, taken only when the process is tainted or the address is
+ * in the answer set. Returns LW_CONN_* flags, 0 when it is not evidence.
+ */
+static __always_inline __u8 dest_classify(struct lw_taint *t, struct lw_answer *a,
+					  const __u8 addr[16])
+{
+	struct lw_proc_id id;
+	__u8 flags = 0;
+
+	if (t) {
+		proc_current_id(&id);
+		t = taint_get(&id);
+	}
+	if (t && bpf_ktime_get_ns() < t->window_end_ns)
+		flags |= LW_CONN_IN_WINDOW;
+	if (a)
+		return flags | LW_CONN_IN_ANSWERS | LW_CONN_GLOBAL;
+	if (flags && addr_kind(addr) == LW_ADDR_GLOBAL)
+		return flags | LW_CONN_GLOBAL;
+	return 0;
+}
+
+/* Traffic to addr:port. Returns 1 to let it go, 0 to refuse it (EPERM). */
+static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 proto)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct lw_taint *t;
+	struct lw_answer *a;
+	__u8 key[16], flags;
+
+	/* The hot path: one lookup for the process, one for the address. */
+	__builtin_memcpy(key, addr, 16);
+	t = bpf_map_lookup_elem(&taint, &tgid);
+	a = bpf_map_lookup_elem(&answers, key);
+	/* Keep clang from OR-ing the two pointers: the verifier refuses it. */
+	barrier_var(t);
+	if (!t && !a)
+		return 1;
+
+	flags = dest_classify(t, a, addr);
+	if (!flags)
+		return 1;
+	if (a && cfg_enforce)
+		flags |= LW_CONN_BLOCKED;
+	dest_emit(addr, port, proto, flags, a);
+	if (flags & LW_CONN_BLOCKED) {
+		stat_inc(LW_STAT_BLOCKED);
+		return 0;
+	}
+	return 1;
+}
+
+#endif /* __LW_DEST_BPF_H */

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * The `skb` DNS capture backend: cgroup_skb egress reads queries, ingress
+ * reads responses. These hooks run for every packet of every socket under
+ * the cgroup, so anything that is not DNS must leave at once, decided from
+ * the socket before a packet byte is read: a TCP packet costs a protocol
+ * check, a UDP packet a port check and one sk_storage lookup.
+ *
+ * Egress also reports the first datagram of a connected UDP socket that
+ * connect4/6 armed (a UDP connect alone is not traffic).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "dns_skb.bpf.h"
+#include "dest.bpf.h"
+
+#define DNS_PORT 53
+
+/* The socket's remote port. A 4-byte load: 5.8 kernels only allow that
+ * width, newer ones keep allowing it (the port is in the low 16 bits), see
+ * commit 4421a582718a ("bpf: Make dst_port field in struct bpf_sock 16-bit"). */
+static __always_inline __u16 sk_dst_port(struct bpf_sock *sk)
+{
+	__u32 v = *(volatile __u32 *)&sk->dst_port;
+
+	return bpf_ntohs((__u16)v);
+}
+
+/* First datagram of an armed connected UDP socket: report it once. */
+static __always_inline int udp_first_datagram(struct lw_sock_owner *owner)
+{
+	owner->flags &= ~LW_SOCK_UDP_PENDING;
+	return dest_check(owner->udp_dst, owner->udp_dport, IPPROTO_UDP);
+}
+
+SEC("cgroup_skb/egress")
+int lw_dns_egress(struct __sk_buff *skb)
+{
+	struct lw_sock_owner *owner;
+	struct bpf_sock *sk = skb->sk;
+	struct skb_udp u;
+
+	if (!sk)
+		return 1;
+	sk = bpf_sk_fullsock(sk);
+	if (!sk || sk->protocol != IPPROTO_UDP)
+		return 1;
+	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+	if (!owner && sk_dst_port(sk) != DNS_PORT)
+		return 1;
+
+	if (owner && (owner->flags & LW_SOCK_UDP_PENDING))
+		return udp_first_datagram(owner);
+	if (skb_parse_udp(skb, &u) || u.dport != DNS_PORT)
+		return 1;
+	if (!owner) {
+		/* A socket connected to :53 before we attached. Egress of a
+		 * UDP send runs in the sender's context. */
+		owner = bpf_sk_storage_get(&sock_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (!owner) {
+			stat_inc(LW_STAT_SKSTORAGE_FAIL);
+			return 1;
+		}
+		proc_fill_owner(owner);
+		owner->flags |= LW_SOCK_DNS;
+	}
+	skb_dns_query(skb, &u, bpf_get_socket_cookie(skb));
+	return 1;
+}
+
+SEC("cgroup_skb/ingress")
+int lw_dns_ingress(struct __sk_buff *skb)
+{
+	struct lw_sock_owner *owner;
+	struct bpf_sock *sk = skb->sk;
+	struct skb_udp u;
+
+	if (!sk)
+		return 1;
+	sk = bpf_sk_fullsock(sk);
+	if (!sk || sk->protocol != IPPROTO_UDP)
+		return 1;
+	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+	if (!owner || !(owner->flags & LW_SOCK_DNS))
+		return 1;
+	if (skb_parse_udp(skb, &u) || u.sport != DNS_PORT)
+		return 1;
+	skb_dns_response(skb, &u, bpf_get_socket_cookie(skb), owner);
+	return 1;
+}

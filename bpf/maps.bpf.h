@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Every map and every loader-set global, defined once. Each BPF source
+ * includes this file and bpftool links the objects into one; __weak lets
+ * the linker merge the identical definitions (as Falco's maps.h does).
+ */
+#ifndef __LW_MAPS_BPF_H
+#define __LW_MAPS_BPF_H
+
+#include "leakwatch.h"
+
+/* Reserved suffixes, lowercase wire form (filled from the policy). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LW_SUFFIX_ENTRIES);
+	__type(key, struct lw_suffix_key);
+	__type(value, struct lw_suffix_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} suffixes SEC(".maps") __weak;
+
+/* Global / local / allowed address blocks (filled from the policy). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LW_ADDRCLASS_ENTRIES);
+	__type(key, struct lw_lpm_key);
+	__type(value, __u8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} addr_class SEC(".maps") __weak;
+
+/* Tainted processes, by tgid. Plain hash, not LRU: a full map must be
+ * counted, never silently evict evidence. Entries go at process exit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LW_TAINT_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct lw_taint);
+} taint SEC(".maps") __weak;
+
+/* Global addresses answered to reserved queries. LRU: old answers age out
+ * (an eviction is not evidence lost: the DNS event was reported). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LW_ANSWER_ENTRIES);
+	__type(key, __u8[16]);
+	__type(value, struct lw_answer);
+} answers SEC(".maps") __weak;
+
+/* Reserved queries awaiting their response: (socket cookie, DNS id). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LW_PENDING_ENTRIES);
+	__type(key, struct lw_pending_key);
+	__type(value, __u64);
+} pending SEC(".maps") __weak;
+
+/* The owner of sockets that talk DNS or await their first UDP datagram. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lw_sock_owner);
+} sock_owner SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, LW_RINGBUF_BYTES);
+} events SEC(".maps") __weak;
+
+/* Loss and anomaly counters (enum lw_stat). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LW_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps") __weak;
+
+/* Per-CPU scratch for a DNS message and a lowercased name, plus what the
+ * DNS helpers (global functions: scalar arguments only) need to know. */
+struct lw_scratch {
+	__u8 msg[LW_DNS_CAPTURE];
+	__u8 name[LW_DNS_NAME_MAX + 1];
+	__u8 pad[LW_SUFFIX_MAX];	/* lets a suffix key read past a short name */
+	struct lw_proc_id owner;	/* who asked */
+	__u32 suffix_id;		/* the question's reserved suffix */
+	__u8 family;
+	__u8 pad2[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);	/* SCRATCH_EGRESS, SCRATCH_INGRESS */
+	__type(key, __u32);
+	__type(value, struct lw_scratch);
+} scratch SEC(".maps") __weak;
+
+/* Set by the loader before load (rodata) or at run time (data). */
+const volatile bool cfg_enforce __weak = false;
+__u64 cfg_window_ns __weak = 60ull * 1000000000ull;
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+#endif /* __LW_MAPS_BPF_H */

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# Installs, with apt-get, whatever a fresh Debian 12 machine lacks to build
+# leakwatch and run its tests and demo. Installs nothing when all is there,
+# so it is safe to run before every `make test`.
+set -eu
+pkgs=(
+	# build
+	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+	# fuzzing and lint
+	libclang-rt-14-dev clang-format clang-tidy cppcheck
+	# tests: a real DNS server, real clients, namespaces
+	dnsmasq-base bind9-dnsutils musl-tools iproute2 curl python3 strace procps
+	valgrind
+)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}" >&2
+	echo "install-deps: run as root (sudo make ...) or install them yourself" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

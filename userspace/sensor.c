@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Skeleton lifecycle, in the manner of libbpf-bootstrap: open, set rodata,
+ * load, fill maps, attach; one cleanup path. The cgroup hooks attach with
+ * bpf_link to one cgroup v2 directory (the root for `daemon`, a fresh child
+ * for `run`); the exit tracepoint is global but only acts on processes the
+ * cgroup hooks tainted.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "leakwatch.skel.h"
+#include "sensor.h"
+
+static bool verbose;
+
+static const char *const stat_names[LW_STAT_MAX] = {
+	[LW_STAT_RINGBUF_FULL] = "ringbuf_full",
+	[LW_STAT_TAINT_FULL] = "taint_map_full",
+	[LW_STAT_ANSWER_FULL] = "answer_set_full",
+	[LW_STAT_PENDING_FULL] = "pending_map_full",
+	[LW_STAT_SKSTORAGE_FAIL] = "sk_storage_failed",
+	[LW_STAT_DNS_TRUNCATED] = "dns_truncated",
+	[LW_STAT_DNS_MALFORMED] = "dns_kernel_gave_up",
+	[LW_STAT_DNS_UNSOLICITED] = "dns_unsolicited",
+	[LW_STAT_DNS_QUERIES] = "dns_reserved_queries",
+	[LW_STAT_DNS_RESPONSES] = "dns_reserved_responses",
+	[LW_STAT_BLOCKED] = "blocked",
+};
+
+const char *stat_name(unsigned int idx)
+{
+	return idx < LW_STAT_MAX ? stat_names[idx] : "unknown";
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	if (level == LIBBPF_INFO && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static int fail(struct sensor *s, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int sensor_probe(struct sensor *s)
+{
+	struct stat st;
+
+	if (geteuid() != 0)
+		return fail(s, -EPERM, "must run as root (needs CAP_BPF, CAP_PERFMON, "
+				       "CAP_NET_ADMIN and CAP_SYS_ADMIN to load and attach)");
+	if (stat("/sys/kernel/btf/vmlinux", &st))
+		return fail(s, -ENOENT, "kernel has no BTF (/sys/kernel/btf/vmlinux): "
+					"CONFIG_DEBUG_INFO_BTF=y is required");
+	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, NULL) <= 0)
+		return fail(s, -EOPNOTSUPP, "kernel cannot run cgroup sock_addr BPF "
+					    "programs (CONFIG_CGROUP_BPF)");
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) <= 0)
+		return fail(s, -EOPNOTSUPP, "kernel has no BPF ring buffer (needs 5.8 or later)");
+	return 0;
+}
+
+int sensor_load(struct sensor *s, const struct sensor_opts *opts)
+{
+	int err;
+
+	verbose = opts->verbose;
+	libbpf_set_print(libbpf_print);
+	s->dns_capture = "skb";
+
+	s->skel = leakwatch_bpf__open();
+	if (!s->skel)
+		return fail(s, -errno, "failed to open the BPF object: %s", strerror(errno));
+	s->skel->rodata->cfg_enforce = opts->enforce;
+
+	err = leakwatch_bpf__load(s->skel);
+	if (err)
+		return fail(s, err, "failed to load the BPF programs: %s%s", strerror(-err),
+			    verbose ? "" : " (run with -v for the verifier log)");
+	return 0;
+}
+
+static int clear_map(int fd, size_t key_size)
+{
+	char key[64], next[64];
+	void *prev = NULL;
+
+	if (key_size > sizeof(key))
+		return -EINVAL;
+	/* Delete as we go: restart from the beginning each time. */
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		if (bpf_map_delete_elem(fd, key))
+			prev = key;
+	}
+	return 0;
+}
+
+static int fill_suffixes(struct sensor *s, const struct policy *p)
+{
+	int fd = bpf_map__fd(s->skel->maps.suffixes);
+	size_t i;
+
+	clear_map(fd, sizeof(struct lw_suffix_key));
+	for (i = 0; i < p->n_suffixes; i++) {
+		struct lw_suffix_val val = { .family = p->suffixes[i].family, .id = i };
+		struct lw_suffix_key key;
+
+		memset(&key, 0, sizeof(key));
+		memcpy(key.name, p->suffixes[i].wire, sizeof(key.name));
+		if (bpf_map_update_elem(fd, &key, &val, BPF_ANY))
+			return fail(s, -errno, "cannot add reserved suffix %s: %s",
+				    p->suffixes[i].name, strerror(errno));
+	}
+	return 0;
+}
+
+static int lpm_put(int fd, const uint8_t prefix[16], int plen, uint8_t kind)
+{
+	struct lw_lpm_key key = { .prefixlen = plen };
+
+	memcpy(key.addr, prefix, 16);
+	return bpf_map_update_elem(fd, &key, &kind, BPF_ANY) ? -errno : 0;
+}
+
+/*
+ * The kernel's copy of the address classes. Embedded-IPv4 ranges (6to4,
+ * Teredo) are kept local in the kernel: it cannot decode them cheaply, and
+ * userspace still classifies them exactly for the report.
+ */
+static int fill_addr_class(struct sensor *s, const struct policy *p)
+{
+	static const uint8_t v4mapped[16] = { [10] = 0xff, [11] = 0xff };
+	static const uint8_t global_unicast[16] = { 0x20 };
+	static const uint8_t any[16];
+	int fd = bpf_map__fd(s->skel->maps.addr_class);
+	int err;
+	size_t i;
+
+	clear_map(fd, sizeof(struct lw_lpm_key));
+	err = lpm_put(fd, any, 0, LW_ADDR_LOCAL);
+	err = err ?: lpm_put(fd, v4mapped, 96, LW_ADDR_GLOBAL);
+	err = err ?: lpm_put(fd, global_unicast, 3, LW_ADDR_GLOBAL);
+	for (i = 0; !err && i < p->n_blocks; i++) {
+		const struct addr_block *b = &p->blocks[i];
+		uint8_t kind = b->kind == ADDR_KIND_GLOBAL  ? LW_ADDR_GLOBAL :
+			       b->kind == ADDR_KIND_ALLOW ? LW_ADDR_ALLOW :
+							    LW_ADDR_LOCAL;
+
+		err = lpm_put(fd, b->prefix, b->plen, kind);
+	}
+	if (err)
+		return fail(s, err, "cannot fill the address classes: %s", strerror(-err));
+	return 0;
+}
+
+int sensor_apply_policy(struct sensor *s, const struct policy *p)
+{
+	int err;
+
+	err = fill_suffixes(s, p);
+	if (err)
+		return err;
+	err = fill_addr_class(s, p);
+	if (err)
+		return err;
+	s->skel->data->cfg_window_ns = (uint64_t)p->window_s * 1000000000ull;
+	return 0;
+}
+
+static int attach_one(struct sensor *s, struct bpf_program *prog, int cgroup_fd)
+{
+	struct bpf_link *link;
+
+	if (s->n_links >= SENSOR_MAX_LINKS)
+		return fail(s, -E2BIG, "too many links");
+	if (cgroup_fd >= 0)
+		link = bpf_program__attach_cgroup(prog, cgroup_fd);
+	else
+		link = bpf_program__attach(prog);
+	if (!link)
+		return fail(s, -errno, "cannot attach %s: %s", bpf_program__section_name(prog),
+			    strerror(errno));
+	s->links[s->n_links++] = link;
+	return 0;
+}
+
+int sensor_attach(struct sensor *s, int cgroup_fd)
+{
+	struct leakwatch_bpf *k = s->skel;
+	int err;
+
+	err = attach_one(s, k->progs.lw_process_exit, -1);
+	err = err ?: attach_one(s, k->progs.lw_connect4, cgroup_fd);
+	err = err ?: attach_one(s, k->progs.lw_connect6, cgroup_fd);
+	err = err ?: attach_one(s, k->progs.lw_sendmsg4, cgroup_fd);
+	err = err ?: attach_one(s, k->progs.lw_sendmsg6, cgroup_fd);
+	err = err ?: attach_one(s, k->progs.lw_dns_egress, cgroup_fd);
+	err = err ?: attach_one(s, k->progs.lw_dns_ingress, cgroup_fd);
+	return err;
+}
+
+int sensor_events_fd(const struct sensor *s)
+{
+	return bpf_map__fd(s->skel->maps.events);
+}
+
+int sensor_read_stats(const struct sensor *s, uint64_t out[LW_STAT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(s->skel->maps.stats);
+	uint64_t vals[ncpu > 0 ? ncpu : 1];
+	uint32_t i;
+	int c;
+
+	if (ncpu <= 0)
+		return ncpu;
+	for (i = 0; i < LW_STAT_MAX; i++) {
+		out[i] = 0;
+		if (bpf_map_lookup_elem(fd, &i, vals))
+			return -errno;
+		for (c = 0; c < ncpu; c++)
+			out[i] += vals[c];
+	}
+	return 0;
+}
+
+void sensor_destroy(struct sensor *s)
+{
+	int i;
+
+	for (i = s->n_links - 1; i >= 0; i--)
+		bpf_link__destroy(s->links[i]);
+	s->n_links = 0;
+	leakwatch_bpf__destroy(s->skel);
+	s->skel = NULL;
+}

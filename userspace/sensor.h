@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The kernel half's lifecycle around the BPF skeleton: probe what the
+ * kernel offers, load, fill the policy tables, attach to a cgroup, read the
+ * loss counters, detach. Every failure comes back as a negative errno with
+ * one human-readable line in sensor->err.
+ */
+#ifndef __LW_SENSOR_H
+#define __LW_SENSOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "leakwatch.h"
+#include "policy.h"
+
+struct leakwatch_bpf;
+struct bpf_link;
+struct ring_buffer;
+
+#define SENSOR_MAX_LINKS 8
+
+struct sensor_opts {
+	bool enforce;
+	bool verbose;
+};
+
+struct sensor {
+	struct leakwatch_bpf *skel;
+	struct bpf_link *links[SENSOR_MAX_LINKS];
+	int n_links;
+	const char *dns_capture;	/* the DNS backend in use: "skb" */
+	char err[512];
+};
+
+/* Check the kernel can run us at all (root, BTF, cgroup v2 hooks). 0, or
+ * -errno with err set. Cheap: no programs are loaded. */
+int sensor_probe(struct sensor *s);
+/* Open and load the BPF object. */
+int sensor_load(struct sensor *s, const struct sensor_opts *opts);
+/* (Re)fill the reserved-suffix and address-class maps from the policy and
+ * set the follow-on window. Safe to call again on a loaded sensor. */
+int sensor_apply_policy(struct sensor *s, const struct policy *p);
+/* Attach every program; the cgroup hooks to the cgroup v2 directory fd. */
+int sensor_attach(struct sensor *s, int cgroup_fd);
+/* The ring buffer's map fd. */
+int sensor_events_fd(const struct sensor *s);
+/* Sum the per-CPU counters into out[LW_STAT_MAX]. */
+int sensor_read_stats(const struct sensor *s, uint64_t out[LW_STAT_MAX]);
+/* Detach and unload; safe on a partly set-up sensor. */
+void sensor_destroy(struct sensor *s);
+
+const char *stat_name(unsigned int idx);
+
+#endif /* __LW_SENSOR_H */
