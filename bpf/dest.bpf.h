@@ -14,8 +14,10 @@
 #include "taint.bpf.h"
 
 
+/* Wakes the reader only for a process that is not tainted (it asked no
+ * reserved name itself, so this is its first event): see dns_emit(). */
 static __always_inline void dest_emit(const __u8 addr[16], __u16 port, __u8 proto, __u8 flags,
-				      const struct lw_answer *a)
+				      const struct lw_answer *a, bool wake)
 {
 	struct lw_connect_event *e;
 
@@ -34,7 +36,7 @@ static __always_inline void dest_emit(const __u8 addr[16], __u16 port, __u8 prot
 		e->answer = *a;
 	else
 		__builtin_memset(&e->answer, 0, sizeof(e->answer));
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /*
@@ -82,7 +84,7 @@ static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 prot
 		return 1;
 	if (a && cfg_enforce)
 		flags |= LW_CONN_BLOCKED;
-	dest_emit(addr, port, proto, flags, a);
+	dest_emit(addr, port, proto, flags, a, !t);
 	if (flags & LW_CONN_BLOCKED) {
 		stat_inc(LW_STAT_BLOCKED);
 		return 0;

@@ -119,9 +119,14 @@ static __always_inline bool dns_lookup_question(struct dns_ctx *c, struct dns_ma
 	return true;
 }
 
+/*
+ * Bulk events do not wake the reader (a wakeup per event costs the watched
+ * program dearly); the first event of a newly tainted process does, so the
+ * loader reads its /proc entry before a short-lived process is gone.
+ */
 static __always_inline void dns_emit(struct dns_ctx *c, __u32 type,
 				     const struct lw_sock_owner *owner,
-				     const struct dns_match *m, __u8 flags)
+				     const struct dns_match *m, __u8 flags, bool wake)
 {
 	struct lw_dns_event *e;
 
@@ -145,7 +150,7 @@ static __always_inline void dns_emit(struct dns_ctx *c, __u32 type,
 	e->flags = flags;
 	e->pad = 0;
 	__builtin_memcpy(e->payload, c->s->msg, sizeof(e->payload));
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /*
@@ -160,7 +165,7 @@ static __always_inline void dns_on_query(struct dns_ctx *c)
 	struct dns_match m;
 	__u64 now;
 	__u32 end;
-	bool suspicious;
+	bool suspicious, created;
 
 	if (c->len < DNS_HDR_LEN || (s->msg[2] & 0x80) || dns_u16(s, 4) == 0)
 		return;
@@ -170,7 +175,7 @@ static __always_inline void dns_on_query(struct dns_ctx *c)
 	stat_inc(LW_STAT_DNS_QUERIES);
 	suspicious = family_suspicious(m.family);
 	proc_current_id(&id);
-	taint_mark(&id, suspicious);
+	created = taint_mark(&id, suspicious);
 
 	pk.cookie = c->cookie;
 	pk.dns_id = dns_u16(s, 0);
@@ -180,7 +185,7 @@ static __always_inline void dns_on_query(struct dns_ctx *c)
 	if (c->wire_len > c->len)
 		stat_inc(LW_STAT_DNS_TRUNCATED);
 	dns_emit(c, LW_EV_DNS_QUERY, NULL, &m,
-		 LW_DNS_RESERVED | (suspicious ? LW_DNS_SUSPICIOUS : 0));
+		 LW_DNS_RESERVED | (suspicious ? LW_DNS_SUSPICIOUS : 0), created);
 }
 
 /*
@@ -204,7 +209,7 @@ static __always_inline void dns_on_response(struct dns_ctx *c, const struct lw_s
 		/* Not reserved: only of interest to name a window's traffic. */
 		t = taint_get(&owner->id);
 		if (t && bpf_ktime_get_ns() < t->window_end_ns && dns_u16(s, 6))
-			dns_emit(c, LW_EV_DNS_RESPONSE, owner, NULL, LW_DNS_TAINTED_OWNER);
+			dns_emit(c, LW_EV_DNS_RESPONSE, owner, NULL, LW_DNS_TAINTED_OWNER, false);
 		return;
 	}
 
@@ -227,7 +232,7 @@ static __always_inline void dns_on_response(struct dns_ctx *c, const struct lw_s
 		stat_inc(LW_STAT_DNS_MALFORMED);
 	if (flags & LW_DNS_SUSPICIOUS)
 		taint_mark(&owner->id, true);
-	dns_emit(c, LW_EV_DNS_RESPONSE, owner, &m, flags);
+	dns_emit(c, LW_EV_DNS_RESPONSE, owner, &m, flags, false);
 }
 
 #endif /* __LW_DNS_BPF_H */

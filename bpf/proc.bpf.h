@@ -8,6 +8,7 @@
 #define __LW_PROC_BPF_H
 
 #include <bpf/bpf_core_read.h>
+#include "core_fixes.bpf.h"
 #include "maps.bpf.h"
 
 /* tgid plus the group leader's start time: a reused pid differs in the
@@ -18,7 +19,7 @@ static __always_inline void proc_current_id(struct lw_proc_id *id)
 
 	id->tgid = bpf_get_current_pid_tgid() >> 32;
 	id->pad = 0;
-	id->start_ns = BPF_CORE_READ(task, group_leader, start_time);
+	id->start_ns = task_start_boottime(BPF_CORE_READ(task, group_leader));
 }
 
 static __always_inline void proc_fill_hdr(struct lw_event_hdr *hdr, __u32 type, __u32 size)

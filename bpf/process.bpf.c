@@ -23,7 +23,7 @@ int BPF_PROG(lw_process_exit, struct task_struct *p)
 		return 0;
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
-	if (t->start_ns != BPF_CORE_READ(p, group_leader, start_time))
+	if (t->start_ns != task_start_boottime(BPF_CORE_READ(p, group_leader)))
 		goto out_delete;	/* a dead namesake's entry */
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

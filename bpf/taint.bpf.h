@@ -36,9 +36,12 @@ static __always_inline struct lw_taint *taint_get(const struct lw_proc_id *id)
 	return t;
 }
 
-/* Record a reserved lookup; a suspicious one (re)opens the window. */
-static __always_inline void taint_mark(const struct lw_proc_id *id, bool suspicious)
+/* Record a reserved lookup; a suspicious one (re)opens the window.
+ * Returns true when the process was not tainted before. */
+static __always_inline bool taint_mark(const struct lw_proc_id *id, bool suspicious)
 {
+	bool created = false;
+
 	__u64 now = bpf_ktime_get_ns();
 	struct lw_taint *t = taint_get(id);
 	struct lw_taint fresh = {};
@@ -49,17 +52,19 @@ static __always_inline void taint_mark(const struct lw_proc_id *id, bool suspici
 		if (bpf_map_update_elem(&taint, &id->tgid, &fresh, BPF_NOEXIST) &&
 		    !bpf_map_lookup_elem(&taint, &id->tgid)) {
 			stat_inc(LW_STAT_TAINT_FULL);
-			return;
+			return false;
 		}
 		t = bpf_map_lookup_elem(&taint, &id->tgid);
 		if (!t)
-			return;
+			return false;
+		created = true;
 	}
 	__sync_fetch_and_add(&t->lookups, 1);
 	if (suspicious) {
 		t->window_end_ns = now + cfg_window_ns;
 		t->flags |= LW_TAINT_SUSPICIOUS;
 	}
+	return created;
 }
 
 /* Remember a global address answered to a reserved query of owner. */

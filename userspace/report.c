@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "report.h"
+#include "sensor.h"
+
+static void iso_time(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (long)(ts.tv_nsec / 1000000) % 1000);
+}
+
+static void kv_addr(struct json *j, const char *key, const uint8_t addr[16])
+{
+	char buf[ADDR_STRLEN];
+
+	addr_format(addr, buf, sizeof(buf));
+	json_kv_string(j, key, buf);
+}
+
+static void kv_string_or_null(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s && *s)
+		json_string(j, s);
+	else
+		json_null(j);
+}
+
+static const char *proto_name(uint8_t proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+static void json_process(struct json *j, const struct tproc *p)
+{
+	const struct proc_info *info = &p->info;
+	size_t off;
+
+	json_key(j, "process");
+	json_object_begin(j);
+	json_kv_uint(j, "pid", p->tgid);
+	json_kv_uint(j, "ppid", p->ppid);
+	json_kv_uint(j, "uid", p->info_read ? info->uid : p->uid);
+	json_kv_string(j, "comm", p->info_read ? info->comm : p->comm);
+	kv_string_or_null(j, "exe", p->info_read ? info->exe : NULL);
+	json_key(j, "cmdline");
+	if (p->info_read && info->cmdline_len) {
+		json_array_begin(j);
+		for (off = 0; off < info->cmdline_len;) {
+			size_t n = strnlen(info->cmdline + off, info->cmdline_len - off);
+
+			json_string_n(j, info->cmdline + off, n);
+			off += n + 1;
+		}
+		json_array_end(j);
+	} else {
+		json_null(j);
+	}
+	kv_string_or_null(j, "cgroup", p->info_read ? info->cgroup : NULL);
+	kv_string_or_null(j, "container_id", p->info_read ? info->container_id : NULL);
+	kv_string_or_null(j, "pod_uid", p->info_read ? info->pod_uid : NULL);
+	json_kv_bool(j, "exited_before_read", !p->info_read);
+	json_object_end(j);
+}
+
+static void json_names(struct json *j, const struct tproc *p)
+{
+	size_t i, k;
+
+	json_key(j, "names");
+	json_array_begin(j);
+	for (i = 0; i < p->n_names; i++) {
+		const struct tname *n = &p->names[i];
+
+		json_object_begin(j);
+		json_kv_string(j, "name", n->text);
+		json_kv_string(j, "suffix", n->suffix);
+		json_kv_string(j, "family", family_name(n->family));
+		json_kv_string(j, "qtype", dns_type_name(n->qtype));
+		json_kv_string(j, "source", "dns");
+		kv_string_or_null(j, "resolver", n->resolver);
+		json_key(j, "answers");
+		json_array_begin(j);
+		for (k = 0; k < n->n_answers; k++) {
+			char buf[ADDR_STRLEN];
+
+			addr_format(n->answers[k], buf, sizeof(buf));
+			json_string(j, buf);
+		}
+		json_array_end(j);
+		kv_string_or_null(j, "rcode", n->rcode >= 0 ? dns_rcode_name(n->rcode) : NULL);
+		json_kv_uint(j, "count", n->count);
+		json_kv_bool(j, "malformed", n->malformed);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void json_dests(struct json *j, const struct tproc *p)
+{
+	size_t i;
+
+	json_key(j, "destinations");
+	json_array_begin(j);
+	for (i = 0; i < p->n_dests; i++) {
+		const struct tdest *d = &p->dests[i];
+
+		json_object_begin(j);
+		kv_addr(j, "address", d->addr);
+		json_kv_uint(j, "port", d->port);
+		json_kv_string(j, "proto", proto_name(d->proto));
+		json_kv_uint(j, "count", d->count);
+		json_kv_bool(j, "global", d->global);
+		kv_string_or_null(j, "name", d->name);
+		kv_string_or_null(j, "verdict", verdict_kind_name(d->verdict));
+		kv_string_or_null(j, "severity", d->verdict ? severity_name(d->severity) : NULL);
+		kv_string_or_null(j, "via", d->via);
+		json_kv_bool(j, "blocked", d->blocked);
+		json_key(j, "asked_by");
+		if (d->asked_by_pid) {
+			json_object_begin(j);
+			json_kv_uint(j, "pid", d->asked_by_pid);
+			kv_string_or_null(j, "comm", d->asked_by_comm);
+			json_object_end(j);
+		} else {
+			json_null(j);
+		}
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void json_verdict(struct json *j, const struct tverdict *v)
+{
+	json_object_begin(j);
+	json_kv_string(j, "kind", verdict_kind_name(v->kind));
+	json_kv_string(j, "severity", severity_name(v->severity));
+	kv_string_or_null(j, "name", v->name);
+	json_key(j, "address");
+	if (v->has_addr) {
+		char buf[ADDR_STRLEN];
+
+		addr_format(v->addr, buf, sizeof(buf));
+		json_string(j, buf);
+	} else {
+		json_null(j);
+	}
+	json_key(j, "port");
+	if (v->port)
+		json_uint(j, v->port);
+	else
+		json_null(j);
+	if (v->kind != VERDICT_ANSWER)
+		json_kv_string(j, "proto", proto_name(v->proto));
+	json_kv_bool(j, "blocked", v->blocked);
+	json_object_end(j);
+}
+
+int report_json(struct json *j, int fd, const struct tproc *p)
+{
+	char now[64];
+	size_t i;
+
+	iso_time(now, sizeof(now));
+	json_reset(j);
+	json_object_begin(j);
+	json_kv_string(j, "type", "report");
+	json_kv_string(j, "time", now);
+	json_process(j, p);
+	json_names(j, p);
+	json_dests(j, p);
+	json_key(j, "verdicts");
+	json_array_begin(j);
+	for (i = 0; i < p->n_verdicts; i++)
+		json_verdict(j, &p->verdicts[i]);
+	json_array_end(j);
+	json_kv_bool(j, "leak", p->n_verdicts > 0);
+	json_kv_bool(j, "exited", p->exited);
+	json_object_end(j);
+	return json_write_line(j, fd);
+}
+
+int report_event_json(struct json *j, int fd, const struct tproc *p, const struct tverdict *v)
+{
+	char now[64];
+
+	iso_time(now, sizeof(now));
+	json_reset(j);
+	json_object_begin(j);
+	json_kv_string(j, "type", "event");
+	json_kv_string(j, "time", now);
+	json_process(j, p);
+	json_key(j, "verdict");
+	json_verdict(j, v);
+	json_object_end(j);
+	return json_write_line(j, fd);
+}
+
+uint64_t summary_events_lost(const struct summary *s)
+{
+	uint64_t lost = 0;
+	unsigned int i;
+
+	for (i = 0; i < LW_STAT_MAX; i++)
+		if (LW_STAT_LOST_MASK & (1u << i))
+			lost += s->lost[i];
+	if (s->tstats)
+		lost += s->tstats->bad_events + s->tstats->oom;
+	return lost;
+}
+
+int report_summary_json(struct json *j, int fd, const struct summary *s)
+{
+	unsigned int i;
+
+	json_reset(j);
+	json_object_begin(j);
+	json_kv_string(j, "type", "summary");
+	json_kv_uint(j, "processes", s->processes);
+	json_kv_uint(j, "leaks", s->leaks);
+	json_kv_uint(j, "events_lost", summary_events_lost(s));
+	json_kv_bool(j, "complete", summary_events_lost(s) == 0);
+	json_kv_string(j, "dns_capture", s->dns_capture);
+	json_key(j, "kernel");
+	json_object_begin(j);
+	for (i = 0; i < LW_STAT_MAX; i++)
+		json_kv_uint(j, stat_name(i), s->lost[i]);
+	json_object_end(j);
+	if (s->tstats) {
+		json_key(j, "userspace");
+		json_object_begin(j);
+		json_kv_uint(j, "events", s->tstats->events);
+		json_kv_uint(j, "bad_events", s->tstats->bad_events);
+		json_kv_uint(j, "dns_unparsed", s->tstats->dns_unparsed);
+		json_kv_uint(j, "dns_malformed_names", s->tstats->dns_malformed_names);
+		json_kv_uint(j, "out_of_memory", s->tstats->oom);
+		json_object_end(j);
+	}
+	json_object_end(j);
+	return json_write_line(j, fd);
+}
+
+/* --- text ------------------------------------------------------------------ */
+
+static const char *esc(const char *s, char *buf, size_t len)
+{
+	return text_escape(s, strlen(s), buf, len);
+}
+
+static void text_cmdline(FILE *out, const struct tproc *p)
+{
+	char buf[PROC_CMDLINE_MAX * 4 + 1];
+	size_t off;
+
+	if (!p->info_read || !p->info.cmdline_len)
+		return;
+	for (off = 0; off < p->info.cmdline_len;) {
+		size_t n = strnlen(p->info.cmdline + off, p->info.cmdline_len - off);
+
+		fprintf(out, " %s", text_escape(p->info.cmdline + off, n, buf, sizeof(buf)));
+		off += n + 1;
+	}
+}
+
+static void text_names(FILE *out, const struct tproc *p)
+{
+	char buf[DNS_TEXT_MAX * 4], a[ADDR_STRLEN];
+	size_t i, k;
+
+	for (i = 0; i < p->n_names; i++) {
+		const struct tname *n = &p->names[i];
+
+		fprintf(out, "    looked up %s %s (%s, asked %s, %u time%s)",
+			esc(n->text, buf, sizeof(buf)), dns_type_name(n->qtype),
+			family_name(n->family), n->resolver[0] ? n->resolver : "?", n->count,
+			n->count == 1 ? "" : "s");
+		if (n->n_answers) {
+			fputs(" ->", out);
+			for (k = 0; k < n->n_answers; k++) {
+				addr_format(n->answers[k], a, sizeof(a));
+				fprintf(out, " %s", a);
+			}
+		} else if (n->rcode >= 0) {
+			fprintf(out, " -> %s", dns_rcode_name(n->rcode));
+		}
+		fputc('\n', out);
+	}
+}
+
+static void text_verdicts(FILE *out, const struct tproc *p)
+{
+	char buf[DNS_TEXT_MAX * 4], nb[DNS_TEXT_MAX * 4], a[ADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < p->n_dests; i++) {
+		const struct tdest *d = &p->dests[i];
+
+		if (!d->verdict)
+			continue;
+		addr_format_port(d->addr, d->port, a, sizeof(a));
+		fprintf(out, "    LEAK %s (%s): %s %s", verdict_kind_name(d->verdict),
+			severity_name(d->severity), proto_name(d->proto), a);
+		if (d->name[0])
+			fprintf(out, " (%s)", esc(d->name, nb, sizeof(nb)));
+		if (d->via[0])
+			fprintf(out, " after %s", esc(d->via, buf, sizeof(buf)));
+		if (d->asked_by_pid)
+			fprintf(out, ", answered to pid %u", d->asked_by_pid);
+		fprintf(out, "%s, %u time%s\n", d->blocked ? ", BLOCKED" : "", d->count,
+			d->count == 1 ? "" : "s");
+	}
+	for (i = 0; i < p->n_verdicts; i++) {
+		const struct tverdict *v = &p->verdicts[i];
+
+		if (v->kind != VERDICT_RESOLVER && v->kind != VERDICT_ANSWER)
+			continue;
+		addr_format(v->addr, a, sizeof(a));
+		if (v->kind == VERDICT_RESOLVER)
+			fprintf(out, "    LEAK resolver (%s): %s asked of global resolver %s\n",
+				severity_name(v->severity), esc(v->name, buf, sizeof(buf)), a);
+		else
+			fprintf(out, "    LEAK answer (%s): %s answered with %s\n",
+				severity_name(v->severity), esc(v->name, buf, sizeof(buf)), a);
+	}
+}
+
+void report_text(FILE *out, const struct tproc *p)
+{
+	char comm[LW_COMM_LEN * 4 + 1];
+	const char *c = p->info_read ? p->info.comm : p->comm;
+
+	fprintf(out, "  %s (pid %u, uid %u)%s", esc(c, comm, sizeof(comm)), p->tgid,
+		p->info_read ? p->info.uid : p->uid, p->info_read ? ":" : " (gone before /proc was read)");
+	text_cmdline(out, p);
+	fputc('\n', out);
+	text_names(out, p);
+	text_verdicts(out, p);
+}
+
+void report_summary_text(FILE *out, const struct summary *s)
+{
+	uint64_t lost = summary_events_lost(s);
+
+	fprintf(out, "leakwatch: %lu process%s touched reserved names, %lu with leaks", s->processes,
+		s->processes == 1 ? "" : "es", s->leaks);
+	if (lost)
+		fprintf(out, "; %llu event%s LOST: this report may be incomplete",
+			(unsigned long long)lost, lost == 1 ? "" : "s");
+	fputc('\n', out);
+}

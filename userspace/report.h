@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Reporters: JSON lines exactly as design.md §6 (report, event, summary)
+ * and a readable text report for people. Every string goes through the JSON
+ * writer's or text_escape()'s escaping: comm, cmdline and DNS names are
+ * chosen by whoever is being watched.
+ */
+#ifndef __LW_REPORT_H
+#define __LW_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "json.h"
+#include "tracker.h"
+
+struct summary {
+	unsigned long processes;	/* reports written */
+	unsigned long leaks;		/* of which with a verdict */
+	uint64_t lost[LW_STAT_MAX];	/* kernel counters */
+	const struct tracker_stats *tstats;
+	const char *dns_capture;
+	uint64_t ktime_offset_ns;	/* realtime - monotonic */
+};
+
+/* Kernel-side losses (the LW_STAT_LOST_MASK counters) plus userspace's. */
+uint64_t summary_events_lost(const struct summary *s);
+
+int report_json(struct json *j, int fd, const struct tproc *p);
+int report_event_json(struct json *j, int fd, const struct tproc *p, const struct tverdict *v);
+int report_summary_json(struct json *j, int fd, const struct summary *s);
+
+void report_text(FILE *out, const struct tproc *p);
+void report_summary_text(FILE *out, const struct summary *s);
+
+#endif /* __LW_REPORT_H */

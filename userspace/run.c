@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * leakwatch run: start COMMAND in a fresh cgroup with the hooks attached
+ * to that cgroup only, so COMMAND and every descendant are watched and
+ * nothing else is; report when COMMAND exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "commands.h"
+#include "session.h"
+
+#define EXIT_LEAK_DEFAULT 3
+#define POLL_MS 50
+#define DRAIN_MS 300	/* after COMMAND exits: late events (exit, responses) */
+
+static const char usage[] =
+	"Usage: leakwatch run [OPTIONS] -- COMMAND [ARG...]\n"
+	"\n"
+	"Run COMMAND with leakwatch watching it and all its descendants. When it\n"
+	"exits, print a report of every process that looked up a reserved name to\n"
+	"stderr, and exit with COMMAND's own status, or 3 when a leak at or above\n"
+	"--fail-on was found.\n"
+	"\n"
+	"Options:\n"
+	"  --report FILE         also write the JSON-lines report to FILE (0600)\n"
+	"  --fail-on SEVERITY    low, medium (default), high, or none (never fail)\n"
+	"  --leak-exit-code N    exit status on a leak (default 3)\n"
+	"  -c, --config FILE     policy additions (reserved/global/local/allow = ...)\n"
+	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"
+	"  --enforce             refuse traffic to addresses answered to reserved\n"
+	"                        queries (the caller gets EPERM); reported as blocked\n"
+	"  -v, --verbose         libbpf and verifier messages\n"
+	"  -h, --help            this text\n"
+	"\n"
+	"Examples:\n"
+	"  leakwatch run -- make test\n"
+	"  leakwatch run --report leaks.jsonl --fail-on high -- ./integration-tests\n"
+	"  leakwatch run --config .leakwatch.conf -- pytest\n";
+
+struct run_opts {
+	struct session_opts common;
+	const char *report;
+	int fail_on;
+	int leak_exit;
+};
+
+enum { OPT_REPORT = 2000, OPT_FAIL_ON, OPT_LEAK_EXIT };
+
+static const struct option long_opts[] = {
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "leak-exit-code", required_argument, NULL, OPT_LEAK_EXIT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "enforce", no_argument, NULL, OPT_ENFORCE },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+	int opt, err = 0, sev;
+	char *end;
+	long v;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+c:vh", long_opts, NULL)) != -1) {
+		if (session_parse_opt(&o->common, opt, optarg, &err)) {
+			if (err)
+				return err;
+			continue;
+		}
+		switch (opt) {
+		case OPT_REPORT:
+			o->report = optarg;
+			break;
+		case OPT_FAIL_ON:
+			sev = severity_parse(optarg);
+			if (sev < 0) {
+				fprintf(stderr, "leakwatch run: --fail-on: '%s' is not one of "
+						"low, medium, high, none\n", optarg);
+				return EXIT_USAGE;
+			}
+			o->fail_on = sev;
+			break;
+		case OPT_LEAK_EXIT:
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v < 0 || v > 255) {
+				fprintf(stderr, "leakwatch run: --leak-exit-code: '%s' is not "
+						"0..255\n", optarg);
+				return EXIT_USAGE;
+			}
+			o->leak_exit = (int)v;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(0);
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "leakwatch run: no COMMAND given\n\n%s", usage);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The child: join the watched cgroup (the hooks are already attached),
+ * then become COMMAND. */
+static void exec_command(const char *cgroup, char **cmd)
+{
+	int err = cgroup_enter(cgroup, getpid());
+
+	if (err) {
+		fprintf(stderr, "leakwatch run: cannot enter cgroup %s: %s\n", cgroup,
+			strerror(-err));
+		_exit(126);
+	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	execvp(cmd[0], cmd);
+	fprintf(stderr, "leakwatch run: cannot run %s: %s\n", cmd[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static volatile sig_atomic_t forward_sig;
+
+static void on_signal(int sig)
+{
+	forward_sig = sig;
+}
+
+static int wait_status_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/* Poll events until COMMAND exits, then drain what is still in flight. */
+static int watch(struct session *s, pid_t child, int *status)
+{
+	struct timespec t0, t;
+	pid_t r;
+	int n;
+
+	for (;;) {
+		n = session_poll(s, POLL_MS);
+		if (n < 0) {
+			fprintf(stderr, "leakwatch run: reading events: %s\n", strerror(-n));
+			return n;
+		}
+		if (forward_sig) {
+			kill(child, forward_sig);
+			forward_sig = 0;
+		}
+		r = waitpid(child, status, WNOHANG);
+		if (r == child)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		n = session_poll(s, POLL_MS);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (n >= 0 && (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 <
+				   DRAIN_MS);
+	return 0;
+}
+
+static int open_report(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		fprintf(stderr, "leakwatch run: cannot write %s: %s\n", path, strerror(errno));
+	return fd;
+}
+
+static int finish(struct session *s, const struct run_opts *o, int cmd_status)
+{
+	struct summary sum;
+
+	if (s->tracker && tracker_first(s->tracker))
+		fputs("\nleakwatch report:\n", stderr);
+	session_report_all(s, stderr);
+	session_summary(s, &sum);
+	report_summary_text(stderr, &sum);
+	if (s->out_fd >= 0)
+		report_summary_json(&s->json, s->out_fd, &sum);
+	if (o->fail_on != SEV_NONE && s->max_severity >= o->fail_on)
+		return o->leak_exit;
+	return cmd_status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { .common.window_s = -1, .fail_on = SEV_MEDIUM,
+			      .leak_exit = EXIT_LEAK_DEFAULT };
+	char mount[PATH_MAX], cgroup[PATH_MAX];
+	struct session s;
+	int err, status = 0, cgfd = -1, ret = 1;
+	pid_t child;
+
+	memset(&s, 0, sizeof(s));
+	s.out_fd = -1;
+	err = parse_args(argc, argv, &o);
+	if (err)
+		return err;
+	s.opts = o.common;
+	s.keep_exited = true;
+	err = session_load_policy(&s);
+	if (err)
+		goto out_policy;
+	if (cgroup2_mount(mount, sizeof(mount))) {
+		fprintf(stderr, "leakwatch run: no cgroup v2 hierarchy is mounted "
+				"(see /proc/mounts; mount -t cgroup2 none /sys/fs/cgroup)\n");
+		goto out_policy;
+	}
+	if (o.report) {
+		s.out_fd = open_report(o.report);
+		if (s.out_fd < 0)
+			goto out_policy;
+	}
+	err = cgroup_create_child(mount, cgroup, sizeof(cgroup));
+	if (err) {
+		fprintf(stderr, "leakwatch run: cannot create a cgroup under %s: %s\n", mount,
+			strerror(-err));
+		goto out_close;
+	}
+	cgfd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cgfd < 0 || session_start(&s, cgfd))
+		goto out_cgroup;
+
+	fflush(NULL);
+	child = fork();
+	if (child < 0) {
+		fprintf(stderr, "leakwatch run: fork: %s\n", strerror(errno));
+		goto out_cgroup;
+	}
+	if (child == 0)
+		exec_command(cgroup, argv + optind);
+
+	/* Like system(): the terminal's ^C reaches COMMAND, which decides. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	if (watch(&s, child, &status) == 0)
+		ret = finish(&s, &o, wait_status_code(status));
+out_cgroup:
+	session_stop(&s);
+	if (cgfd >= 0)
+		close(cgfd);
+	cgroup_remove(cgroup);
+out_close:
+	if (s.out_fd >= 0)
+		close(s.out_fd);
+out_policy:
+	if (s.policy_loaded)
+		policy_free(&s.policy);
+	return err == EXIT_USAGE ? EXIT_USAGE : ret;
+}

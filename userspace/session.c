@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "commands.h"
+#include "session.h"
+
+bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *err)
+{
+	char *end;
+	long v;
+
+	switch (opt) {
+	case OPT_CONFIG:
+		o->config = arg;
+		return true;
+	case OPT_ENFORCE:
+		o->enforce = true;
+		return true;
+	case OPT_VERBOSE:
+		o->verbose = true;
+		return true;
+	case OPT_WINDOW:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v < 1 || v > 86400) {
+			fprintf(stderr, "leakwatch: --window: '%s' is not a number of seconds "
+					"(1..86400)\n", arg);
+			*err = EXIT_USAGE;
+		}
+		o->window_s = (int)v;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int session_load_policy(struct session *s)
+{
+	char err[POLICY_ERR_LEN];
+
+	if (policy_init(&s->policy)) {
+		fprintf(stderr, "leakwatch: out of memory\n");
+		return 1;
+	}
+	s->policy_loaded = true;
+	if (s->opts.config && policy_load_file(&s->policy, s->opts.config, err, sizeof(err))) {
+		fprintf(stderr, "leakwatch: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (s->opts.window_s > 0)
+		s->policy.window_s = s->opts.window_s;
+	return 0;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct session *s = ctx;
+
+	tracker_handle(s->tracker, data, size);
+	return 0;
+}
+
+static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *v)
+{
+	struct session *s = ctx;
+
+	if (s->write_events && s->out_fd >= 0)
+		report_event_json(&s->json, s->out_fd, p, v);
+}
+
+int session_start(struct session *s, int cgroup_fd)
+{
+	struct sensor_opts so = { .enforce = s->opts.enforce, .verbose = s->opts.verbose };
+	int err;
+
+	json_init(&s->json);
+	err = sensor_probe(&s->sensor);
+	err = err ?: sensor_load(&s->sensor, &so);
+	err = err ?: sensor_apply_policy(&s->sensor, &s->policy);
+	err = err ?: sensor_attach(&s->sensor, cgroup_fd);
+	if (err) {
+		fprintf(stderr, "leakwatch: %s\n", s->sensor.err);
+		return 1;
+	}
+	s->tracker = tracker_new(&s->policy, on_verdict, s);
+	s->rb = ring_buffer__new(sensor_events_fd(&s->sensor), on_sample, s, NULL);
+	if (!s->tracker || !s->rb) {
+		fprintf(stderr, "leakwatch: cannot set up the event reader: %s\n",
+			strerror(errno ? errno : ENOMEM));
+		return 1;
+	}
+	return 0;
+}
+
+static void account(struct session *s, const struct tproc *p)
+{
+	uint8_t sev = tproc_max_severity(p);
+
+	s->reports++;
+	if (p->n_verdicts)
+		s->leaks++;
+	if (sev > s->max_severity)
+		s->max_severity = sev;
+}
+
+static void write_report(struct session *s, const struct tproc *p, FILE *text)
+{
+	account(s, p);
+	if (s->out_fd >= 0)
+		report_json(&s->json, s->out_fd, p);
+	if (text)
+		report_text(text, p);
+}
+
+int session_poll(struct session *s, int timeout_ms)
+{
+	struct tproc *p;
+	int n, m;
+
+	/* Bulk events do not wake us (no per-event wakeup: it costs the
+	 * watched programs); poll() returns on the timeout, then consume. */
+	n = ring_buffer__poll(s->rb, timeout_ms);
+	if (n < 0 && n != -EINTR)
+		return n;
+	m = ring_buffer__consume(s->rb);
+	if (m < 0 && m != -EINTR)
+		return m;
+	if (s->keep_exited)
+		return (n > 0 ? n : 0) + (m > 0 ? m : 0);
+	while ((p = tracker_next_exited(s->tracker))) {
+		if (tproc_has_findings(p))
+			write_report(s, p, NULL);
+		tracker_release(s->tracker, p);
+	}
+	return (n > 0 ? n : 0) + (m > 0 ? m : 0);
+}
+
+void session_report_all(struct session *s, FILE *text)
+{
+	struct tproc *p;
+
+	for (p = tracker_first(s->tracker); p; p = tracker_next(s->tracker, p))
+		if (tproc_has_findings(p))
+			write_report(s, p, text);
+}
+
+void session_summary(struct session *s, struct summary *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	sum->processes = s->reports;
+	sum->leaks = s->leaks;
+	sensor_read_stats(&s->sensor, sum->lost);
+	sum->tstats = tracker_stats(s->tracker);
+	sum->dns_capture = s->sensor.dns_capture;
+}
+
+void session_stop(struct session *s)
+{
+	ring_buffer__free(s->rb);
+	s->rb = NULL;
+	sensor_destroy(&s->sensor);
+	tracker_free(s->tracker);
+	s->tracker = NULL;
+	json_free(&s->json);
+	if (s->policy_loaded)
+		policy_free(&s->policy);
+	s->policy_loaded = false;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What `run` and `daemon` share: policy, sensor, ring buffer, process
+ * table and the JSON output, plus the options both accept.
+ */
+#ifndef __LW_SESSION_H
+#define __LW_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "policy.h"
+#include "report.h"
+#include "sensor.h"
+#include "tracker.h"
+
+struct session_opts {
+	const char *config;
+	bool enforce;
+	int window_s;		/* -1: the policy's */
+	bool verbose;
+};
+
+/* Options shared by run and daemon, for getopt_long tables. */
+enum {
+	OPT_CONFIG = 'c',
+	OPT_ENFORCE = 1000,
+	OPT_WINDOW,
+	OPT_VERBOSE = 'v',
+};
+
+struct session {
+	struct session_opts opts;
+	struct policy policy;
+	bool policy_loaded;
+	struct sensor sensor;
+	struct ring_buffer *rb;
+	struct tracker *tracker;
+	struct json json;
+	int out_fd;		/* JSON lines go here, -1 for none */
+	bool write_events;	/* an `event` line per verdict (daemon) */
+	bool keep_exited;	/* run: report everything at the end */
+	unsigned long reports, leaks;
+	uint8_t max_severity;
+};
+
+/* Parse a shared option; true when it was one. Sets *err to EXIT_USAGE on
+ * a bad value. */
+bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *err);
+/* Load the policy (built-in + --config + --window). 0 or EXIT_USAGE, with
+ * one line on stderr naming the file and line. */
+int session_load_policy(struct session *s);
+/* Probe, load, fill and attach to cgroup_fd; one line on stderr and
+ * non-zero on failure. */
+int session_start(struct session *s, int cgroup_fd);
+/* Wait up to timeout_ms for events, fold in all there are, write reports
+ * of processes that ended. Returns events handled or -errno. */
+int session_poll(struct session *s, int timeout_ms);
+/* Report every tracked process with findings (shutdown, SIGUSR1). */
+void session_report_all(struct session *s, FILE *text);
+void session_summary(struct session *s, struct summary *sum);
+void session_stop(struct session *s);
+
+#endif /* __LW_SESSION_H */

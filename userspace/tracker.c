@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The verdict engine (design.md §3) over a table of processes. The kernel
+ * has already decided what is evidence (it emits nothing for untainted
+ * processes); this side re-parses the DNS payloads in full, classifies
+ * addresses with the complete policy, and names every verdict.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracker.h"
+
+#define PROC_BUCKETS 1024
+#define ANSWERSET_MAX 8192
+
+/* Userspace's copy of the reserved answer set, to name `direct` verdicts
+ * (which reserved name, which process asked). A bounded ring. */
+struct answer_entry {
+	uint8_t addr[16];
+	uint32_t tgid;
+	char comm[LW_COMM_LEN + 1];
+	char name[DNS_TEXT_MAX];
+};
+
+struct tracker {
+	const struct policy *policy;
+	tracker_verdict_fn on_verdict;
+	void *ctx;
+	struct tproc *buckets[PROC_BUCKETS];
+	struct answer_entry *answers;
+	size_t n_answers, next_answer;
+	struct tracker_stats stats;
+	struct dns_msg msg;		/* scratch: too big for the stack */
+};
+
+static const char *const kind_names[] = {
+	[VERDICT_NONE] = NULL,		[VERDICT_DIRECT] = "direct",
+	[VERDICT_RESOLVER] = "resolver", [VERDICT_FOLLOW_ON] = "follow-on",
+	[VERDICT_ANSWER] = "answer",
+};
+
+static const char *const severity_names[] = {
+	[SEV_NONE] = "none", [SEV_LOW] = "low", [SEV_MEDIUM] = "medium", [SEV_HIGH] = "high",
+};
+
+const char *verdict_kind_name(uint8_t kind)
+{
+	return kind <= VERDICT_ANSWER ? kind_names[kind] : NULL;
+}
+
+const char *severity_name(uint8_t sev)
+{
+	return sev <= SEV_HIGH ? severity_names[sev] : "none";
+}
+
+int severity_parse(const char *s)
+{
+	int i;
+
+	for (i = SEV_NONE; i <= SEV_HIGH; i++)
+		if (!strcmp(s, severity_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+struct tracker *tracker_new(const struct policy *p, tracker_verdict_fn fn, void *ctx)
+{
+	struct tracker *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->policy = p;
+	t->on_verdict = fn;
+	t->ctx = ctx;
+	return t;
+}
+
+void tracker_set_policy(struct tracker *t, const struct policy *p)
+{
+	t->policy = p;
+}
+
+static void tproc_free(struct tproc *p)
+{
+	free(p->names);
+	free(p->dests);
+	free(p->verdicts);
+	free(p->resolved);
+	free(p);
+}
+
+void tracker_free(struct tracker *t)
+{
+	struct tproc *p, *next;
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < PROC_BUCKETS; i++) {
+		for (p = t->buckets[i]; p; p = next) {
+			next = p->next;
+			tproc_free(p);
+		}
+	}
+	free(t->answers);
+	free(t);
+}
+
+const struct tracker_stats *tracker_stats(const struct tracker *t)
+{
+	return &t->stats;
+}
+
+/* Grow a record array by one slot; NULL (and counted) when out of memory. */
+static void *grow(struct tracker *t, void **arr, size_t *n, size_t *cap, size_t size)
+{
+	void *slot;
+
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 4;
+		void *narr = realloc(*arr, ncap * size);
+
+		if (!narr) {
+			t->stats.oom++;
+			return NULL;
+		}
+		*arr = narr;
+		*cap = ncap;
+	}
+	slot = (char *)*arr + *n * size;
+	memset(slot, 0, size);
+	(*n)++;
+	return slot;
+}
+
+static void copy_comm(char *dst, const char *src)
+{
+	memcpy(dst, src, LW_COMM_LEN);
+	dst[LW_COMM_LEN] = '\0';
+}
+
+/* The record of the process an event is about, created at its first
+ * event, when /proc is read (as early as possible: it may exit soon). */
+static struct tproc *proc_get(struct tracker *t, const struct lw_event_hdr *h)
+{
+	struct tproc **head = &t->buckets[h->proc.tgid % PROC_BUCKETS], *p;
+
+	for (p = *head; p; p = p->next)
+		if (p->tgid == h->proc.tgid && p->start_ns == h->proc.start_ns)
+			return p;
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		t->stats.oom++;
+		return NULL;
+	}
+	p->tgid = h->proc.tgid;
+	p->start_ns = h->proc.start_ns;
+	p->ppid = h->ppid;
+	p->uid = h->uid;
+	copy_comm(p->comm, h->comm);
+	p->info_read = proc_read(p->tgid, p->start_ns, &p->info) == 0;
+	if (p->info_read && !p->ppid)
+		p->ppid = p->info.ppid;
+	p->next = *head;
+	*head = p;
+	return p;
+}
+
+static bool family_suspicious(uint8_t family)
+{
+	return family == LW_FAMILY_NXDOMAIN || family == LW_FAMILY_IANA;
+}
+
+/* Families whose names must stay off public DNS (the `resolver` verdict). */
+static bool family_stays_local(uint8_t family)
+{
+	return family == LW_FAMILY_NXDOMAIN || family == LW_FAMILY_LOOPBACK ||
+	       family == LW_FAMILY_LOCAL;
+}
+
+static bool addr_is_leak_target(struct tracker *t, const uint8_t addr[16])
+{
+	struct addr_class cls;
+
+	policy_classify_addr(t->policy, addr, &cls);
+	return cls.global && !cls.allowed && !cls.multicast;
+}
+
+static void add_verdict(struct tracker *t, struct tproc *p, const struct tverdict *nv)
+{
+	struct tverdict *v;
+	size_t i;
+
+	for (i = 0; i < p->n_verdicts; i++) {
+		v = &p->verdicts[i];
+		if (v->kind == nv->kind && v->port == nv->port && v->has_addr == nv->has_addr &&
+		    !memcmp(v->addr, nv->addr, 16) && !strcmp(v->name, nv->name)) {
+			v->blocked |= nv->blocked;
+			return;
+		}
+	}
+	v = grow(t, (void **)&p->verdicts, &p->n_verdicts, &p->cap_verdicts, sizeof(*v));
+	if (!v)
+		return;
+	*v = *nv;
+	if (t->on_verdict)
+		t->on_verdict(t->ctx, p, v);
+}
+
+static void name_text(struct tracker *t, const struct dns_name *n, char *buf, size_t len,
+		      bool *malformed)
+{
+	if (dns_name_to_text(n, buf, len)) {
+		*malformed = true;
+		t->stats.dns_malformed_names++;
+	}
+}
+
+static struct tname *name_find(struct tracker *t, struct tproc *p, const char *text,
+			       uint16_t qtype)
+{
+	struct tname *n;
+	size_t i;
+
+	for (i = 0; i < p->n_names; i++)
+		if (p->names[i].qtype == qtype && !strcasecmp(p->names[i].text, text))
+			return &p->names[i];
+	n = grow(t, (void **)&p->names, &p->n_names, &p->cap_names, sizeof(*n));
+	if (n) {
+		snprintf(n->text, sizeof(n->text), "%s", text);
+		n->qtype = qtype;
+		n->rcode = -1;
+	}
+	return n;
+}
+
+/* Parse an event's payload; the question is what the kernel matched. */
+static int parse_payload(struct tracker *t, const struct lw_dns_event *e)
+{
+	size_t len = e->payload_len < LW_DNS_CAPTURE ? e->payload_len : LW_DNS_CAPTURE;
+	int err = dns_parse(e->payload, len, &t->msg);
+
+	/* A capture cut short still gives its question and first records. */
+	if (err == DNS_ERR_TRUNCATED && e->wire_len > len && t->msg.n_q)
+		return 0;
+	if (err || !t->msg.n_q) {
+		t->stats.dns_unparsed++;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct reserved_suffix *event_suffix(struct tracker *t, const struct dns_msg *m,
+						  const struct lw_dns_event *e)
+{
+	const struct reserved_suffix *s;
+
+	s = policy_match_wire(t->policy, m->q[0].name.wire, m->q[0].name.len);
+	if (!s && e->suffix_id < t->policy->n_suffixes)
+		s = &t->policy->suffixes[e->suffix_id];	/* policy changed since */
+	return s;
+}
+
+static void open_window(struct tproc *p, const char *name, uint8_t family)
+{
+	snprintf(p->window_name, sizeof(p->window_name), "%s", name);
+	p->window_family = family;
+}
+
+static void on_query(struct tracker *t, struct tproc *p, const struct lw_dns_event *e)
+{
+	const struct reserved_suffix *sfx;
+	char text[DNS_TEXT_MAX];
+	bool malformed = false;
+	struct tverdict v;
+	struct tname *n;
+
+	if (parse_payload(t, e))
+		return;
+	sfx = event_suffix(t, &t->msg, e);
+	if (!sfx)
+		return;
+	name_text(t, &t->msg.q[0].name, text, sizeof(text), &malformed);
+	n = name_find(t, p, text, t->msg.q[0].type);
+	if (!n)
+		return;
+	n->count++;
+	n->malformed |= malformed;
+	snprintf(n->suffix, sizeof(n->suffix), "%s", sfx->name);
+	n->family = sfx->family;
+	addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
+	if (family_suspicious(sfx->family))
+		open_window(p, text, sfx->family);
+
+	/* The name itself left the site: a global resolver was asked. */
+	if (family_stays_local(sfx->family) && addr_is_leak_target(t, e->peer)) {
+		memset(&v, 0, sizeof(v));
+		v.kind = VERDICT_RESOLVER;
+		v.severity = SEV_MEDIUM;
+		snprintf(v.name, sizeof(v.name), "%s", text);
+		memcpy(v.addr, e->peer, 16);
+		v.has_addr = true;
+		v.port = e->peer_port;
+		v.proto = e->proto;
+		add_verdict(t, p, &v);
+	}
+}
+
+static void answerset_add(struct tracker *t, const uint8_t addr[16], const struct tproc *p,
+			  const char *name)
+{
+	struct answer_entry *a;
+
+	if (!t->answers) {
+		t->answers = calloc(ANSWERSET_MAX, sizeof(*t->answers));
+		if (!t->answers) {
+			t->stats.oom++;
+			return;
+		}
+	}
+	a = &t->answers[t->next_answer];
+	t->next_answer = (t->next_answer + 1) % ANSWERSET_MAX;
+	if (t->n_answers < ANSWERSET_MAX)
+		t->n_answers++;
+	memcpy(a->addr, addr, 16);
+	a->tgid = p->tgid;
+	memcpy(a->comm, p->comm, sizeof(a->comm));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+}
+
+/* The newest answer-set entry for addr, or NULL. */
+static const struct answer_entry *answerset_find(struct tracker *t, const uint8_t addr[16])
+{
+	size_t i, idx;
+
+	for (i = 1; i <= t->n_answers; i++) {
+		idx = (t->next_answer + ANSWERSET_MAX - i) % ANSWERSET_MAX;
+		if (!memcmp(t->answers[idx].addr, addr, 16))
+			return &t->answers[idx];
+	}
+	return NULL;
+}
+
+static uint8_t answer_severity(uint8_t family)
+{
+	return family == LW_FAMILY_LOOPBACK || family == LW_FAMILY_NXDOMAIN ? SEV_MEDIUM : SEV_LOW;
+}
+
+static void on_reserved_response(struct tracker *t, struct tproc *p, const struct lw_dns_event *e)
+{
+	uint8_t addrs[TNAME_MAX_ANSWERS][16];
+	const struct reserved_suffix *sfx;
+	char text[DNS_TEXT_MAX];
+	bool malformed = false;
+	struct tverdict v;
+	struct tname *n;
+	size_t i, k;
+
+	sfx = event_suffix(t, &t->msg, e);
+	if (!sfx)
+		return;
+	name_text(t, &t->msg.q[0].name, text, sizeof(text), &malformed);
+	n = name_find(t, p, text, t->msg.q[0].type);
+	if (!n)
+		return;
+	if (!n->count) {	/* the query went unseen */
+		n->count = 1;
+		addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
+	}
+	n->malformed |= malformed;
+	snprintf(n->suffix, sizeof(n->suffix), "%s", sfx->name);
+	n->family = sfx->family;
+	n->rcode = t->msg.rcode;
+
+	k = dns_answer_addrs(&t->msg, addrs, TNAME_MAX_ANSWERS);
+	for (i = 0; i < k; i++) {
+		size_t j;
+
+		for (j = 0; j < n->n_answers; j++)
+			if (!memcmp(n->answers[j], addrs[i], 16))
+				break;
+		if (j == n->n_answers && n->n_answers < TNAME_MAX_ANSWERS)
+			memcpy(n->answers[n->n_answers++], addrs[i], 16);
+		if (addr_is_leak_target(t, addrs[i]))
+			answerset_add(t, addrs[i], p, text);
+		if (!policy_answer_violates(t->policy, sfx->family, addrs[i]))
+			continue;
+		open_window(p, text, sfx->family);
+		memset(&v, 0, sizeof(v));
+		v.kind = VERDICT_ANSWER;
+		v.severity = answer_severity(sfx->family);
+		snprintf(v.name, sizeof(v.name), "%s", text);
+		memcpy(v.addr, addrs[i], 16);
+		v.has_addr = true;
+		add_verdict(t, p, &v);
+	}
+}
+
+/* An ordinary name resolved inside a window: remember it to name the
+ * destination that follows. */
+static void on_window_response(struct tracker *t, struct tproc *p)
+{
+	uint8_t addrs[TNAME_MAX_ANSWERS][16];
+	char text[DNS_TEXT_MAX];
+	bool malformed = false;
+	struct tresolved *r;
+	size_t i, k;
+
+	name_text(t, &t->msg.q[0].name, text, sizeof(text), &malformed);
+	k = dns_answer_addrs(&t->msg, addrs, TNAME_MAX_ANSWERS);
+	for (i = 0; i < k; i++) {
+		r = grow(t, (void **)&p->resolved, &p->n_resolved, &p->cap_resolved, sizeof(*r));
+		if (!r)
+			return;
+		memcpy(r->addr, addrs[i], 16);
+		snprintf(r->name, sizeof(r->name), "%s", text);
+	}
+}
+
+static void on_response(struct tracker *t, struct tproc *p, const struct lw_dns_event *e)
+{
+	if (parse_payload(t, e))
+		return;
+	if (e->flags & LW_DNS_RESERVED)
+		on_reserved_response(t, p, e);
+	else
+		on_window_response(t, p);
+}
+
+static const char *resolved_name(const struct tproc *p, const uint8_t addr[16])
+{
+	size_t i;
+
+	for (i = p->n_resolved; i-- > 0;)
+		if (!memcmp(p->resolved[i].addr, addr, 16))
+			return p->resolved[i].name;
+	return NULL;
+}
+
+static struct tdest *dest_find(struct tracker *t, struct tproc *p,
+			       const struct lw_connect_event *e)
+{
+	struct tdest *d;
+	size_t i;
+
+	for (i = 0; i < p->n_dests; i++) {
+		d = &p->dests[i];
+		if (d->port == e->port && d->proto == e->proto && !memcmp(d->addr, e->addr, 16))
+			return d;
+	}
+	d = grow(t, (void **)&p->dests, &p->n_dests, &p->cap_dests, sizeof(*d));
+	if (d) {
+		memcpy(d->addr, e->addr, 16);
+		d->port = e->port;
+		d->proto = e->proto;
+	}
+	return d;
+}
+
+/* direct: the address was answered to a reserved query (by this process
+ * or another). follow-on: inside a window, to any other global address. */
+static void judge_dest(struct tracker *t, struct tproc *p, struct tdest *d,
+		       const struct lw_connect_event *e)
+{
+	const struct answer_entry *a = answerset_find(t, e->addr);
+	struct tverdict v;
+
+	if (!d->global)
+		return;
+	if (a || (e->flags & LW_CONN_IN_ANSWERS)) {
+		d->verdict = VERDICT_DIRECT;
+		d->severity = SEV_HIGH;
+		if (a) {
+			snprintf(d->via, sizeof(d->via), "%s", a->name);
+			if (a->tgid != p->tgid) {
+				d->asked_by_pid = a->tgid;
+				memcpy(d->asked_by_comm, a->comm, sizeof(d->asked_by_comm));
+			}
+		} else if (e->answer.owner.tgid != p->tgid) {
+			d->asked_by_pid = e->answer.owner.tgid;
+		}
+	} else if (e->flags & LW_CONN_IN_WINDOW) {
+		bool high = policy_is_mail_port(t->policy, e->port) ||
+			    p->window_family == LW_FAMILY_IANA;
+
+		d->verdict = VERDICT_FOLLOW_ON;
+		d->severity = high ? SEV_HIGH : SEV_MEDIUM;
+		snprintf(d->via, sizeof(d->via), "%s", p->window_name);
+	} else {
+		return;
+	}
+	memset(&v, 0, sizeof(v));
+	v.kind = d->verdict;
+	v.severity = d->severity;
+	snprintf(v.name, sizeof(v.name), "%s", d->via);
+	memcpy(v.addr, e->addr, 16);
+	v.has_addr = true;
+	v.port = e->port;
+	v.proto = e->proto;
+	v.blocked = d->blocked;
+	add_verdict(t, p, &v);
+}
+
+static void on_connect(struct tracker *t, struct tproc *p, const struct lw_connect_event *e)
+{
+	const char *name;
+	struct tdest *d = dest_find(t, p, e);
+
+	if (!d)
+		return;
+	d->count++;
+	d->blocked |= !!(e->flags & LW_CONN_BLOCKED);
+	d->global = addr_is_leak_target(t, e->addr);
+	name = resolved_name(p, e->addr);
+	if (name && !d->name[0])
+		snprintf(d->name, sizeof(d->name), "%s", name);
+	if (!d->verdict)
+		judge_dest(t, p, d, e);
+}
+
+static size_t event_size(uint32_t type)
+{
+	switch (type) {
+	case LW_EV_DNS_QUERY:
+	case LW_EV_DNS_RESPONSE:
+		return sizeof(struct lw_dns_event);
+	case LW_EV_CONNECT:
+		return sizeof(struct lw_connect_event);
+	case LW_EV_EXIT:
+		return sizeof(struct lw_exit_event);
+	default:
+		return 0;
+	}
+}
+
+int tracker_handle(struct tracker *t, const void *data, size_t size)
+{
+	const struct lw_event_hdr *h = data;
+	struct tproc *p;
+
+	t->stats.events++;
+	if (size < sizeof(*h) || !event_size(h->type) || size < event_size(h->type) ||
+	    h->size != event_size(h->type)) {
+		t->stats.bad_events++;
+		return -EINVAL;
+	}
+	p = proc_get(t, h);
+	if (!p)
+		return -ENOMEM;
+	switch (h->type) {
+	case LW_EV_DNS_QUERY:
+		on_query(t, p, data);
+		break;
+	case LW_EV_DNS_RESPONSE:
+		on_response(t, p, data);
+		break;
+	case LW_EV_CONNECT:
+		on_connect(t, p, data);
+		break;
+	case LW_EV_EXIT:
+		p->exited = true;
+		p->exit_code = ((const struct lw_exit_event *)data)->exit_code;
+		break;
+	}
+	return 0;
+}
+
+bool tproc_has_findings(const struct tproc *p)
+{
+	return p->n_names || p->n_verdicts;
+}
+
+uint8_t tproc_max_severity(const struct tproc *p)
+{
+	uint8_t max = SEV_NONE;
+	size_t i;
+
+	for (i = 0; i < p->n_verdicts; i++)
+		if (p->verdicts[i].severity > max)
+			max = p->verdicts[i].severity;
+	return max;
+}
+
+struct tproc *tracker_next_exited(struct tracker *t)
+{
+	struct tproc *p;
+	size_t i;
+
+	for (i = 0; i < PROC_BUCKETS; i++)
+		for (p = t->buckets[i]; p; p = p->next)
+			if (p->exited)
+				return p;
+	return NULL;
+}
+
+struct tproc *tracker_first(struct tracker *t)
+{
+	size_t i;
+
+	for (i = 0; i < PROC_BUCKETS; i++)
+		if (t->buckets[i])
+			return t->buckets[i];
+	return NULL;
+}
+
+struct tproc *tracker_next(struct tracker *t, struct tproc *p)
+{
+	size_t i;
+
+	if (p->next)
+		return p->next;
+	for (i = p->tgid % PROC_BUCKETS + 1; i < PROC_BUCKETS; i++)
+		if (t->buckets[i])
+			return t->buckets[i];
+	return NULL;
+}
+
+void tracker_release(struct tracker *t, struct tproc *p)
+{
+	struct tproc **pp;
+
+	for (pp = &t->buckets[p->tgid % PROC_BUCKETS]; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			tproc_free(p);
+			return;
+		}
+	}
+}

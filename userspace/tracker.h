@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The process table and the verdict engine. Events from the kernel are
+ * folded into one record per process (tgid + start time): the reserved
+ * names it looked up, where its traffic went, and the verdicts of
+ * design.md §3. Reporters read these records; nothing here writes output.
+ */
+#ifndef __LW_TRACKER_H
+#define __LW_TRACKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "dns.h"
+#include "leakwatch.h"
+#include "policy.h"
+#include "proc.h"
+
+#define TNAME_MAX_ANSWERS 16
+
+enum verdict_kind {
+	VERDICT_NONE = 0,
+	VERDICT_DIRECT,
+	VERDICT_RESOLVER,
+	VERDICT_FOLLOW_ON,
+	VERDICT_ANSWER,
+};
+
+enum severity {
+	SEV_NONE = 0,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+};
+
+/* One entry of a report's names[]: a reserved name and query type. */
+struct tname {
+	char text[DNS_TEXT_MAX];	/* presentation form, escaped */
+	bool malformed;			/* needed escaping, or did not parse */
+	char suffix[LW_DNS_NAME_MAX + 1];
+	uint8_t family;
+	uint16_t qtype;
+	char resolver[ADDR_STRLEN];	/* "127.0.0.1:53" */
+	uint8_t answers[TNAME_MAX_ANSWERS][16];
+	size_t n_answers;
+	int rcode;			/* -1 until a response was seen */
+	unsigned int count;		/* queries */
+};
+
+/* One entry of destinations[]: traffic to address:port/proto. */
+struct tdest {
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	unsigned int count;
+	bool global;
+	char name[DNS_TEXT_MAX];	/* the ordinary name it came from, or "" */
+	uint8_t verdict;		/* enum verdict_kind */
+	uint8_t severity;
+	char via[DNS_TEXT_MAX];		/* the reserved name behind it, or "" */
+	bool blocked;
+	uint32_t asked_by_pid;		/* direct: another process asked, or 0 */
+	char asked_by_comm[LW_COMM_LEN + 1];
+};
+
+struct tverdict {
+	uint8_t kind;			/* enum verdict_kind */
+	uint8_t severity;
+	char name[DNS_TEXT_MAX];
+	uint8_t addr[16];
+	bool has_addr;
+	uint16_t port;
+	uint8_t proto;
+	bool blocked;
+};
+
+/* A resolved ordinary name, to name a follow-on destination. */
+struct tresolved {
+	uint8_t addr[16];
+	char name[DNS_TEXT_MAX];
+};
+
+struct tproc {
+	uint32_t tgid;
+	uint64_t start_ns;
+	uint32_t ppid, uid;
+	char comm[LW_COMM_LEN + 1];
+	struct proc_info info;		/* from /proc, read at the first event */
+	bool info_read;
+	struct tname *names;
+	size_t n_names, cap_names;
+	struct tdest *dests;
+	size_t n_dests, cap_dests;
+	struct tverdict *verdicts;
+	size_t n_verdicts, cap_verdicts;
+	struct tresolved *resolved;
+	size_t n_resolved, cap_resolved;
+	char window_name[DNS_TEXT_MAX];	/* the reserved name that opened the window */
+	uint8_t window_family;
+	bool exited;
+	int exit_code;
+	struct tproc *next;
+};
+
+struct tracker;
+
+/* Called for every new verdict as it is made (daemon `event` lines). */
+typedef void (*tracker_verdict_fn)(void *ctx, const struct tproc *p, const struct tverdict *v);
+
+struct tracker_stats {
+	uint64_t events;
+	uint64_t bad_events;		/* wrong size or type from the ring buffer */
+	uint64_t dns_unparsed;		/* payloads the full parser refused */
+	uint64_t dns_malformed_names;	/* names shown escaped */
+	uint64_t oom;			/* records not kept for lack of memory */
+};
+
+struct tracker *tracker_new(const struct policy *p, tracker_verdict_fn fn, void *ctx);
+void tracker_free(struct tracker *t);
+void tracker_set_policy(struct tracker *t, const struct policy *p);
+
+/* Fold one ring buffer sample in. 0, or -EINVAL for a malformed sample
+ * (counted in stats.bad_events). */
+int tracker_handle(struct tracker *t, const void *data, size_t size);
+
+/* Processes that ended (and have something to report), oldest first;
+ * the caller reports each then calls tracker_release(). */
+struct tproc *tracker_next_exited(struct tracker *t);
+/* Every process still tracked, exited or not (shutdown, SIGUSR1). */
+struct tproc *tracker_first(struct tracker *t);
+struct tproc *tracker_next(struct tracker *t, struct tproc *p);
+void tracker_release(struct tracker *t, struct tproc *p);
+
+bool tproc_has_findings(const struct tproc *p);
+/* The highest verdict severity of a process (SEV_NONE when clean). */
+uint8_t tproc_max_severity(const struct tproc *p);
+const struct tracker_stats *tracker_stats(const struct tracker *t);
+
+const char *verdict_kind_name(uint8_t kind);
+const char *severity_name(uint8_t sev);
+/* enum severity from "low"/"medium"/"high"/"none", or -EINVAL. */
+int severity_parse(const char *s);
+
+#endif /* __LW_TRACKER_H */
