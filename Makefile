@@ -30,11 +30,14 @@ CLANG_FORMAT ?= clang-format
 CLANG_TIDY ?= clang-tidy
 CPPCHECK ?= cppcheck
 
+# The sanitizer build lives apart, binary included, so the two never mix.
 ifeq ($(SANITIZE),1)
 OUTPUT := .output/san
+BIN := $(OUTPUT)/leakwatch
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
 OUTPUT := .output
+BIN := leakwatch
 SAN_FLAGS :=
 endif
 
@@ -80,7 +83,7 @@ FUZZERS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(sort $(wildcard tests/fu
 FUZZ_SECONDS ?= 60
 
 .PHONY: all
-all: leakwatch
+all: $(BIN)
 
 $(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/tests $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
@@ -104,7 +107,7 @@ $(OUTPUT)/%.o: userspace/%.c $(USER_HDRS) $(OUTPUT)/leakwatch.skel.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-leakwatch: $(OUTPUT)/main.o $(USER_OBJS)
+$(BIN): $(OUTPUT)/main.o $(USER_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
@@ -113,9 +116,26 @@ $(OUTPUT)/tests/%: tests/unit/%.c tests/test.h $(USER_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests $(LDFLAGS) $< $(USER_OBJS) $(LIBBPF_LIBS) -o $@
 
-$(OUTPUT)/tests/%: tests/bpf/%.c tests/test.h $(USER_OBJS) | $(OUTPUT)/tests
+# BPF_PROG_TEST_RUN tests: tests/bpf/X.bpf.c linked with the real DNS
+# helpers into its own skeleton, driven by tests/bpf/test_X.c.
+$(OUTPUT)/tests/%.bpf.o: tests/bpf/%.bpf.c $(BPF_HDRS) vmlinux/$(ARCH)/vmlinux.h | $(OUTPUT)/tests
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/tests/%.linked.bpf.o: $(OUTPUT)/tests/%.bpf.o $(OUTPUT)/bpf/dns.bpf.o \
+		$(OUTPUT)/bpf/license.bpf.o
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/tests/%.skel.h: $(OUTPUT)/tests/%.linked.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst _test,,$*)_bpf > $@
+
+$(OUTPUT)/tests/test_%: tests/bpf/test_%.c tests/test.h $(OUTPUT)/tests/%_test.skel.h \
+		$(USER_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests $(LDFLAGS) $< $(USER_OBJS) $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests -I$(OUTPUT)/tests $(LDFLAGS) $< $(USER_OBJS) \
+		$(LIBBPF_LIBS) -o $@
 
 # Helper programs the end-to-end tests drive (clients, servers).
 $(OUTPUT)/tests/%: tests/helpers/%.c | $(OUTPUT)/tests
@@ -128,7 +148,7 @@ $(OUTPUT)/tests/musl-resolve: tests/helpers/musl/musl-resolve.c | $(OUTPUT)/test
 	$(Q)musl-gcc -static -O2 -Wall -Wextra -Werror $< -o $@
 
 .PHONY: build-tests
-build-tests: leakwatch $(UNIT_TESTS) $(BPF_TESTS) $(TEST_HELPERS) $(OUTPUT)/tests/musl-resolve
+build-tests: $(BIN) $(UNIT_TESTS) $(BPF_TESTS) $(TEST_HELPERS) $(OUTPUT)/tests/musl-resolve
 
 # Install what a fresh Debian 12 machine lacks (apt-get, root), then build.
 .PHONY: deps
@@ -141,11 +161,11 @@ deps:
 .PHONY: test
 test: deps
 	$(Q)$(MAKE) build-tests
-	$(Q)OUTPUT=$(OUTPUT) ./tests/run.sh $(TESTS)
+	$(Q)OUTPUT=$(OUTPUT) LW_BIN=$(abspath $(BIN)) ./tests/run.sh $(TESTS)
 
 .PHONY: test-unit
 test-unit: $(UNIT_TESTS)
-	$(Q)OUTPUT=$(OUTPUT) ./tests/run.sh unit
+	$(Q)OUTPUT=$(OUTPUT) LW_BIN=$(abspath $(BIN)) ./tests/run.sh unit
 
 # --- fuzzing (libFuzzer, clang) ------------------------------------------------
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

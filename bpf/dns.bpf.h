@@ -108,7 +108,9 @@ static __always_inline bool dns_lookup_question(struct dns_ctx *c, struct dns_ma
 	long hit;
 
 	name_len = dns_copy_name(c->slot, c->len, DNS_HDR_LEN);
-	if (name_len <= 0)
+	/* The whole question (name, type, class) must be there, as the
+	 * userspace parser requires: both sides must agree on every packet. */
+	if (name_len <= 0 || DNS_HDR_LEN + name_len + 4 > c->len)
 		return false;
 	*end = DNS_HDR_LEN + name_len;
 	hit = dns_match_suffix(c->slot, name_len);

@@ -112,9 +112,8 @@ static int clear_map(int fd, size_t key_size)
 	return 0;
 }
 
-static int fill_suffixes(struct sensor *s, const struct policy *p)
+int sensor_fill_suffixes(int fd, const struct policy *p)
 {
-	int fd = bpf_map__fd(s->skel->maps.suffixes);
 	size_t i;
 
 	clear_map(fd, sizeof(struct lw_suffix_key));
@@ -125,8 +124,7 @@ static int fill_suffixes(struct sensor *s, const struct policy *p)
 		memset(&key, 0, sizeof(key));
 		memcpy(key.name, p->suffixes[i].wire, sizeof(key.name));
 		if (bpf_map_update_elem(fd, &key, &val, BPF_ANY))
-			return fail(s, -errno, "cannot add reserved suffix %s: %s",
-				    p->suffixes[i].name, strerror(errno));
+			return -errno;
 	}
 	return 0;
 }
@@ -144,12 +142,11 @@ static int lpm_put(int fd, const uint8_t prefix[16], int plen, uint8_t kind)
  * Teredo) are kept local in the kernel: it cannot decode them cheaply, and
  * userspace still classifies them exactly for the report.
  */
-static int fill_addr_class(struct sensor *s, const struct policy *p)
+int sensor_fill_addr_class(int fd, const struct policy *p)
 {
 	static const uint8_t v4mapped[16] = { [10] = 0xff, [11] = 0xff };
 	static const uint8_t global_unicast[16] = { 0x20 };
 	static const uint8_t any[16];
-	int fd = bpf_map__fd(s->skel->maps.addr_class);
 	int err;
 	size_t i;
 
@@ -165,21 +162,19 @@ static int fill_addr_class(struct sensor *s, const struct policy *p)
 
 		err = lpm_put(fd, b->prefix, b->plen, kind);
 	}
-	if (err)
-		return fail(s, err, "cannot fill the address classes: %s", strerror(-err));
-	return 0;
+	return err;
 }
 
 int sensor_apply_policy(struct sensor *s, const struct policy *p)
 {
 	int err;
 
-	err = fill_suffixes(s, p);
+	err = sensor_fill_suffixes(bpf_map__fd(s->skel->maps.suffixes), p);
 	if (err)
-		return err;
-	err = fill_addr_class(s, p);
+		return fail(s, err, "cannot fill the reserved suffixes: %s", strerror(-err));
+	err = sensor_fill_addr_class(bpf_map__fd(s->skel->maps.addr_class), p);
 	if (err)
-		return err;
+		return fail(s, err, "cannot fill the address classes: %s", strerror(-err));
 	s->skel->data->cfg_window_ns = (uint64_t)p->window_s * 1000000000ull;
 	return 0;
 }

@@ -41,6 +41,9 @@ int sensor_load(struct sensor *s, const struct sensor_opts *opts);
 /* (Re)fill the reserved-suffix and address-class maps from the policy and
  * set the follow-on window. Safe to call again on a loaded sensor. */
 int sensor_apply_policy(struct sensor *s, const struct policy *p);
+/* The two policy maps on their own (also used by the BPF tests). -errno. */
+int sensor_fill_suffixes(int fd, const struct policy *p);
+int sensor_fill_addr_class(int fd, const struct policy *p);
 /* Attach every program; the cgroup hooks to the cgroup v2 directory fd. */
 int sensor_attach(struct sensor *s, int cgroup_fd);
 /* The ring buffer's map fd. */

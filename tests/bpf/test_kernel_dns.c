@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The kernel's DNS logic in the running kernel, with BPF_PROG_TEST_RUN on
+ * crafted Ethernet frames: label walk, suffix match, taint, pending join,
+ * answer set, family rules, and what it gives up on. Every packet the
+ * kernel reports is cross-checked against the userspace parser and policy:
+ * both must name the same reserved suffix.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dns.h"
+#include "dns_build.h"
+#include "kernel_dns_test.skel.h"
+#include "policy.h"
+#include "sensor.h"
+#include "test.h"
+
+#define TEST_COOKIE 0x1eaf
+
+static struct kernel_dns_bpf *skel;
+static struct ring_buffer *rb;
+static struct policy policy;
+
+/* The last events the ring buffer delivered, for the assertions. */
+static struct lw_dns_event last;
+static int n_events;
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	if (size >= sizeof(last))
+		memcpy(&last, data, sizeof(last));
+	n_events++;
+	return 0;
+}
+
+/* Wrap a DNS message in Ethernet + IPv4/IPv6 + UDP. to_server: a query to
+ * port 53, else a response from it. */
+static size_t frame(uint8_t *out, const uint8_t *msg, size_t len, bool v6, bool to_server)
+{
+	uint16_t sport = htons(to_server ? 40000 : 53), dport = htons(to_server ? 53 : 40000);
+	uint16_t ulen = htons(len + 8);
+	size_t off = 14, ip;
+
+	memset(out, 0, 14 + 40 + 8);
+	out[12] = v6 ? 0x86 : 0x08;
+	out[13] = v6 ? 0xdd : 0x00;
+	if (v6) {
+		uint16_t plen = htons(len + 8);
+
+		out[off] = 0x60;
+		memcpy(&out[off + 4], &plen, 2);
+		out[off + 6] = 17;
+		out[off + 7] = 64;
+		out[off + 23] = 1; /* ::1 both ways */
+		out[off + 39] = 1;
+		ip = 40;
+	} else {
+		uint16_t tlen = htons(20 + 8 + len);
+
+		out[off] = 0x45;
+		memcpy(&out[off + 2], &tlen, 2);
+		out[off + 8] = 64;
+		out[off + 9] = 17;
+		out[off + 12] = 127, out[off + 15] = 1;
+		out[off + 16] = 127, out[off + 19] = 1;
+		ip = 20;
+	}
+	memcpy(&out[off + ip], &sport, 2);
+	memcpy(&out[off + ip + 2], &dport, 2);
+	memcpy(&out[off + ip + 4], &ulen, 2);
+	memcpy(&out[off + ip + 8], msg, len);
+	return off + ip + 8 + len;
+}
+
+static int run_prog(struct bpf_program *prog, const uint8_t *msg, size_t len, bool v6)
+{
+	uint8_t pkt[14 + 40 + 8 + 1024];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .repeat = 1);
+	int err;
+
+	opts.data_size_in = frame(pkt, msg, len, v6, prog == skel->progs.test_query);
+	n_events = 0;
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	if (err)
+		return err;
+	ring_buffer__consume(rb);
+	return opts.retval == 1 ? 0 : -EINVAL;
+}
+
+static uint64_t stat_get(unsigned int idx)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu], sum = 0;
+	int i;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &idx, vals))
+		return ~0ull;
+	for (i = 0; i < ncpu; i++)
+		sum += vals[i];
+	return sum;
+}
+
+static size_t build_query(uint8_t *buf, uint16_t id, const char *name, uint16_t type)
+{
+	struct dnsb b;
+
+	dnsb_init(&b, buf, 512);
+	dnsb_header(&b, id, DNSB_QUERY, 1, 0, 0, 0);
+	dnsb_question(&b, name, type, DNSB_C_IN);
+	return b.len;
+}
+
+static size_t build_a_response(uint8_t *buf, uint16_t id, const char *name, const uint8_t a[4])
+{
+	struct dnsb b;
+
+	dnsb_init(&b, buf, 512);
+	dnsb_header(&b, id, DNSB_RESPONSE, 1, 1, 0, 0);
+	dnsb_question(&b, name, DNSB_T_A, DNSB_C_IN);
+	dnsb_a_p(&b, DNSB_QNAME, 60, a);
+	return b.len;
+}
+
+/* The userspace parser and policy on the same message. */
+static long user_suffix_id(const uint8_t *msg, size_t len)
+{
+	static struct dns_msg m;
+	const struct reserved_suffix *s;
+
+	if (dns_parse(msg, len, &m) != DNS_OK || !m.n_q)
+		return -1;
+	s = policy_match_wire(&policy, m.q[0].name.wire, m.q[0].name.len);
+	return s ? s - policy.suffixes : -1;
+}
+
+static bool taint_has_me(void)
+{
+	struct lw_taint t;
+	uint32_t tgid = getpid();
+
+	return !bpf_map_lookup_elem(bpf_map__fd(skel->maps.taint), &tgid, &t);
+}
+
+static void clear_taint(void)
+{
+	uint32_t tgid = getpid();
+
+	bpf_map_delete_elem(bpf_map__fd(skel->maps.taint), &tgid);
+}
+
+static void test_reserved_query_taints(void)
+{
+	uint8_t msg[512];
+	size_t len = build_query(msg, 0x1001, "autodiscover.example.com", DNSB_T_A);
+
+	clear_taint();
+	if (!ASSERT_OK(run_prog(skel->progs.test_query, msg, len, false), "test run"))
+		return;
+	ASSERT_EQ(n_events, 1, "one query event");
+	ASSERT_EQ(last.hdr.type, LW_EV_DNS_QUERY, "event type");
+	ASSERT_EQ(last.family, LW_FAMILY_IANA, "family");
+	ASSERT_EQ(last.suffix_id, user_suffix_id(msg, len), "kernel and userspace agree");
+	ASSERT_STREQ(policy.suffixes[last.suffix_id].name, "example.com", "suffix");
+	ASSERT_EQ(last.hdr.proc.tgid, getpid(), "asker is us");
+	ASSERT_EQ(last.payload_len, len, "payload length");
+	ASSERT_TRUE(!memcmp(last.payload, msg, len), "payload bytes");
+	ASSERT_TRUE(taint_has_me(), "tainted");
+}
+
+static void test_ordinary_query_quiet(void)
+{
+	static const char *const names[] = {
+		"notexample.com", "example.com.evil.org", "www.google.com", "testing",
+		"localhostx", "example.co",
+	};
+	uint8_t msg[512];
+	size_t i, len;
+
+	clear_taint();
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		len = build_query(msg, 0x2000 + i, names[i], DNSB_T_A);
+		ASSERT_OK(run_prog(skel->progs.test_query, msg, len, false), names[i]);
+		ASSERT_EQ(n_events, 0, names[i]);
+		ASSERT_EQ(user_suffix_id(msg, len), -1, "userspace agrees");
+	}
+	ASSERT_FALSE(taint_has_me(), "not tainted");
+}
+
+static void test_case_and_labels(void)
+{
+	static const char *const names[] = {
+		"AutoDiscover.EXAMPLE.Com", "x.TEST", "a.b.c.d.e.f.g.h.i.j.home.arpa",
+		"printer.local", "foo.localhost", "site.internal", "x.onion", "v.alt",
+		"example", "_autodiscover._tcp.example.org",
+	};
+	uint8_t msg[512];
+	size_t i, len;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		len = build_query(msg, 0x3000 + i, names[i], DNSB_T_AAAA);
+		ASSERT_OK(run_prog(skel->progs.test_query, msg, len, i % 2), names[i]);
+		if (!ASSERT_EQ(n_events, 1, names[i]))
+			continue;
+		ASSERT_EQ(last.suffix_id, user_suffix_id(msg, len), names[i]);
+	}
+}
+
+/* 120 one-byte labels before .test: the kernel must still find the
+ * suffix (a label cap would let a client evade the taint). */
+static void test_many_labels(void)
+{
+	char name[300];
+	uint8_t msg[512];
+	size_t i, len;
+
+	for (i = 0; i < 120; i++)
+		memcpy(&name[i * 2], "a.", 2);
+	strcpy(&name[240], "test");
+	len = build_query(msg, 0x4000, name, DNSB_T_A);
+	ASSERT_OK(run_prog(skel->progs.test_query, msg, len, false), "run");
+	ASSERT_EQ(n_events, 1, "reserved found after 120 labels");
+	ASSERT_EQ(last.suffix_id, user_suffix_id(msg, len), "agree");
+}
+
+static void test_response_records_answer(void)
+{
+	static const uint8_t global[4] = { 93, 184, 216, 34 };
+	uint8_t msg[512], key[16] = { [10] = 0xff, [11] = 0xff, 93, 184, 216, 34 };
+	struct lw_answer a;
+	size_t len;
+
+	len = build_query(msg, 0x5000, "www.example.com", DNSB_T_A);
+	ASSERT_OK(run_prog(skel->progs.test_query, msg, len, false), "query");
+	len = build_a_response(msg, 0x5000, "www.example.com", global);
+	if (!ASSERT_OK(run_prog(skel->progs.test_response, msg, len, false), "response"))
+		return;
+	ASSERT_EQ(n_events, 1, "response event");
+	ASSERT_EQ(last.hdr.type, LW_EV_DNS_RESPONSE, "type");
+	ASSERT_TRUE(last.flags & LW_DNS_RESERVED, "reserved flag");
+	ASSERT_FALSE(last.flags & LW_DNS_KERNEL_GAVEUP, "parsed fully");
+	if (ASSERT_OK(bpf_map_lookup_elem(bpf_map__fd(skel->maps.answers), key, &a),
+		      "in answer set"))
+		ASSERT_EQ(a.owner.tgid, getpid(), "owner");
+}
+
+static void test_nonglobal_answer_not_kept(void)
+{
+	static const uint8_t priv[4] = { 10, 1, 2, 3 };
+	uint8_t msg[512], key[16] = { [10] = 0xff, [11] = 0xff, 10, 1, 2, 3 };
+	struct lw_answer a;
+	size_t len;
+
+	len = build_query(msg, 0x5100, "myapp.test", DNSB_T_A);
+	run_prog(skel->progs.test_query, msg, len, false);
+	len = build_a_response(msg, 0x5100, "myapp.test", priv);
+	ASSERT_OK(run_prog(skel->progs.test_response, msg, len, false), "response");
+	ASSERT_EQ(n_events, 1, "reported");
+	ASSERT_FALSE(last.flags & LW_DNS_SUSPICIOUS, "private answer for .test is fine");
+	ASSERT_TRUE(bpf_map_lookup_elem(bpf_map__fd(skel->maps.answers), key, &a) != 0,
+		    "not in the answer set");
+}
+
+static void test_loopback_rule(void)
+{
+	static const uint8_t global[4] = { 8, 8, 4, 4 }, lo[4] = { 127, 0, 0, 9 };
+	uint8_t msg[512];
+	size_t len;
+
+	len = build_query(msg, 0x5200, "foo.localhost", DNSB_T_A);
+	run_prog(skel->progs.test_query, msg, len, false);
+	len = build_a_response(msg, 0x5200, "foo.localhost", global);
+	ASSERT_OK(run_prog(skel->progs.test_response, msg, len, false), "run");
+	ASSERT_TRUE(n_events == 1 && (last.flags & LW_DNS_SUSPICIOUS), "global for .localhost");
+
+	len = build_query(msg, 0x5201, "bar.localhost", DNSB_T_A);
+	run_prog(skel->progs.test_query, msg, len, false);
+	len = build_a_response(msg, 0x5201, "bar.localhost", lo);
+	ASSERT_OK(run_prog(skel->progs.test_response, msg, len, false), "run");
+	ASSERT_TRUE(n_events == 1 && !(last.flags & LW_DNS_SUSPICIOUS), "loopback is fine");
+}
+
+static void test_unsolicited_response(void)
+{
+	static const uint8_t global[4] = { 93, 184, 216, 99 };
+	uint8_t msg[512];
+	uint64_t before = stat_get(LW_STAT_DNS_UNSOLICITED);
+	size_t len = build_a_response(msg, 0x7777, "evil.example.com", global);
+
+	ASSERT_OK(run_prog(skel->progs.test_response, msg, len, false), "run");
+	ASSERT_EQ(n_events, 0, "no event for a response nobody asked");
+	ASSERT_EQ(stat_get(LW_STAT_DNS_UNSOLICITED), before + 1, "counted");
+}
+
+/* Hostile answers: a compression loop, a pointer past the end, a lying
+ * count. The kernel stops safely, flags the event, counts it. */
+static void test_hostile_answers(void)
+{
+	uint8_t msg[512];
+	uint64_t before = stat_get(LW_STAT_DNS_MALFORMED);
+	struct dnsb b;
+	size_t len;
+
+	len = build_query(msg, 0x6000, "loop.example.net", DNSB_T_A);
+	run_prog(skel->progs.test_query, msg, len, false);
+	dnsb_init(&b, msg, sizeof(msg));
+	dnsb_header(&b, 0x6000, DNSB_RESPONSE, 1, 40, 0, 0);
+	dnsb_question(&b, "loop.example.net", DNSB_T_A, DNSB_C_IN);
+	dnsb_u8(&b, 0x3f); /* a 63-byte label running off the end */
+	ASSERT_OK(run_prog(skel->progs.test_response, msg, b.len, false), "run");
+	ASSERT_EQ(n_events, 1, "still reported (userspace re-parses)");
+	ASSERT_TRUE(last.flags & LW_DNS_KERNEL_GAVEUP, "gave up");
+	ASSERT_EQ(stat_get(LW_STAT_DNS_MALFORMED), before + 1, "counted");
+
+	/* A compressed qname: the kernel does not follow it, and says nothing. */
+	dnsb_init(&b, msg, sizeof(msg));
+	dnsb_header(&b, 0x6001, DNSB_QUERY, 1, 0, 0, 0);
+	dnsb_ptr(&b, 12);
+	dnsb_u16(&b, 1);
+	dnsb_u16(&b, 1);
+	ASSERT_OK(run_prog(skel->progs.test_query, msg, b.len, false), "self pointer");
+	ASSERT_EQ(n_events, 0, "ignored");
+	ASSERT_TRUE(dns_parse(msg, b.len, &(struct dns_msg){}) != DNS_OK,
+		    "userspace refuses it too");
+}
+
+static void test_truncated_and_short(void)
+{
+	uint8_t msg[512];
+	size_t len = build_query(msg, 0x6100, "cut.example.com", DNSB_T_A);
+	size_t cut;
+
+	for (cut = 0; cut < len; cut++) {
+		ASSERT_OK(run_prog(skel->progs.test_query, msg, cut, false), "run");
+		if (n_events)
+			ASSERT_EQ(last.suffix_id, user_suffix_id(msg, cut), "agree when reported");
+	}
+}
+
+static int setup(void)
+{
+	int err;
+
+	skel = kernel_dns_bpf__open_and_load();
+	if (!skel) {
+		fprintf(stderr, "open/load: %s\n", strerror(errno));
+		return -1;
+	}
+	if (policy_init(&policy))
+		return -1;
+	err = sensor_fill_suffixes(bpf_map__fd(skel->maps.suffixes), &policy);
+	err = err ?: sensor_fill_addr_class(bpf_map__fd(skel->maps.addr_class), &policy);
+	if (err) {
+		fprintf(stderr, "fill maps: %s\n", strerror(-err));
+		return -1;
+	}
+	skel->data->cfg_window_ns = 60ull * 1000000000ull;
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
+	return rb ? 0 : -1;
+}
+
+int main(void)
+{
+	if (geteuid() != 0) {
+		printf("SKIP: test_kernel_dns: needs root to load BPF programs\n");
+		return 0;
+	}
+	if (setup()) {
+		printf("FAIL: test_kernel_dns: setup failed\n");
+		return 1;
+	}
+	RUN_TEST(test_reserved_query_taints);
+	RUN_TEST(test_ordinary_query_quiet);
+	RUN_TEST(test_case_and_labels);
+	RUN_TEST(test_many_labels);
+	RUN_TEST(test_response_records_answer);
+	RUN_TEST(test_nonglobal_answer_not_kept);
+	RUN_TEST(test_loopback_rule);
+	RUN_TEST(test_unsolicited_response);
+	RUN_TEST(test_hostile_answers);
+	RUN_TEST(test_truncated_and_short);
+	ring_buffer__free(rb);
+	kernel_dns_bpf__destroy(skel);
+	policy_free(&policy);
+	return test_summary();
+}
