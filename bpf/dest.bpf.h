@@ -13,7 +13,6 @@
 #include "proc.bpf.h"
 #include "taint.bpf.h"
 
-
 /* Wakes the reader only for a process that is not tainted (it asked no
  * reserved name itself, so this is its first event): see dns_emit(). */
 static __always_inline void dest_emit(const __u8 addr[16], __u16 port, __u8 proto, __u8 flags,

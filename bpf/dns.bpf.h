@@ -30,11 +30,11 @@
 
 struct dns_ctx {
 	struct lw_scratch *s;
-	__u32 slot;		/* scratch slot holding the message */
-	__u32 len;		/* bytes of the message in s->msg */
-	__u32 wire_len;		/* bytes of the message on the wire */
-	__u64 cookie;		/* socket cookie: joins queries and responses */
-	__u8 peer[16];		/* the resolver */
+	__u32 slot;	/* scratch slot holding the message */
+	__u32 len;	/* bytes of the message in s->msg */
+	__u32 wire_len; /* bytes of the message on the wire */
+	__u64 cookie;	/* socket cookie: joins queries and responses */
+	__u8 peer[16];	/* the resolver */
 	__u16 peer_port;
 	__u8 proto;
 	__u8 pad;
@@ -101,8 +101,7 @@ struct dns_match {
 	__u8 family;
 };
 
-static __always_inline bool dns_lookup_question(struct dns_ctx *c, struct dns_match *m,
-						__u32 *end)
+static __always_inline bool dns_lookup_question(struct dns_ctx *c, struct dns_match *m, __u32 *end)
 {
 	int name_len;
 	long hit;
@@ -127,8 +126,8 @@ static __always_inline bool dns_lookup_question(struct dns_ctx *c, struct dns_ma
  * loader reads its /proc entry before a short-lived process is gone.
  */
 static __always_inline void dns_emit(struct dns_ctx *c, __u32 type,
-				     const struct lw_sock_owner *owner,
-				     const struct dns_match *m, __u8 flags, bool wake)
+				     const struct lw_sock_owner *owner, const struct dns_match *m,
+				     __u8 flags, bool wake)
 {
 	struct lw_dns_event *e;
 

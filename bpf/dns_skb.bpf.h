@@ -11,16 +11,16 @@
 #include <bpf/bpf_endian.h>
 #include "dns.bpf.h"
 
-#define ETH_P_IP_BE 0x0008	/* bpf_htons(ETH_P_IP) */
-#define ETH_P_IPV6_BE 0xdd86	/* bpf_htons(ETH_P_IPV6) */
+#define ETH_P_IP_BE 0x0008   /* bpf_htons(ETH_P_IP) */
+#define ETH_P_IPV6_BE 0xdd86 /* bpf_htons(ETH_P_IPV6) */
 
 struct skb_udp {
 	__u8 saddr[16];
 	__u8 daddr[16];
 	__u16 sport;
 	__u16 dport;
-	__u32 payload_off;	/* first byte of the UDP payload */
-	__u32 payload_len;	/* per the UDP header */
+	__u32 payload_off; /* first byte of the UDP payload */
+	__u32 payload_len; /* per the UDP header */
 };
 
 /* Parse the IP and UDP headers. 0, or -1 for anything but a first (or
@@ -66,8 +66,8 @@ static __always_inline int skb_parse_udp(struct __sk_buff *skb, struct skb_udp *
 }
 
 /* Load the DNS message into scratch slot and fill c. 0 or -1. */
-static __always_inline int skb_load_dns(struct __sk_buff *skb, const struct skb_udp *u,
-					__u32 slot, struct dns_ctx *c)
+static __always_inline int skb_load_dns(struct __sk_buff *skb, const struct skb_udp *u, __u32 slot,
+					struct dns_ctx *c)
 {
 	long n = (long)skb->len - u->payload_off;
 

@@ -79,16 +79,16 @@ struct {
 struct lw_scratch {
 	__u8 msg[LW_DNS_CAPTURE];
 	__u8 name[LW_DNS_NAME_MAX + 1];
-	__u8 pad[LW_SUFFIX_MAX];	/* lets a suffix key read past a short name */
-	struct lw_proc_id owner;	/* who asked */
-	__u32 suffix_id;		/* the question's reserved suffix */
+	__u8 pad[LW_SUFFIX_MAX]; /* lets a suffix key read past a short name */
+	struct lw_proc_id owner; /* who asked */
+	__u32 suffix_id;	 /* the question's reserved suffix */
 	__u8 family;
 	__u8 pad2[3];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);	/* SCRATCH_EGRESS, SCRATCH_INGRESS */
+	__uint(max_entries, 2); /* SCRATCH_EGRESS, SCRATCH_INGRESS */
 	__type(key, __u32);
 	__type(value, struct lw_scratch);
 } scratch SEC(".maps") __weak;

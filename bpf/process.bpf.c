@@ -24,7 +24,7 @@ int BPF_PROG(lw_process_exit, struct task_struct *p)
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	if (t->start_ns != task_start_boottime(BPF_CORE_READ(p, group_leader)))
-		goto out_delete;	/* a dead namesake's entry */
+		goto out_delete; /* a dead namesake's entry */
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {

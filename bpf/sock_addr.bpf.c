@@ -25,11 +25,11 @@ static __always_inline void addr4_mapped(__u32 ip4, __u8 out[16])
 }
 
 /* Each ctx field read must be a constant offset from ctx itself. */
-#define ADDR6_COPY(ctx, out)                                                               \
-	do {                                                                               \
-		__u32 ___w[4] = { (ctx)->user_ip6[0], (ctx)->user_ip6[1],                 \
-				  (ctx)->user_ip6[2], (ctx)->user_ip6[3] };               \
-		__builtin_memcpy(out, ___w, 16);                                           \
+#define ADDR6_COPY(ctx, out)                                                                       \
+	do {                                                                                       \
+		__u32 ___w[4] = {(ctx)->user_ip6[0], (ctx)->user_ip6[1], (ctx)->user_ip6[2],       \
+				 (ctx)->user_ip6[3]};                                              \
+		__builtin_memcpy(out, ___w, 16);                                                   \
 	} while (0)
 
 /* Remember who owns a socket that talks DNS. */
@@ -62,7 +62,7 @@ static __always_inline void arm_udp_socket(struct bpf_sock_addr *ctx, const __u8
 
 	__builtin_memcpy(key, addr, 16);
 	if (!bpf_map_lookup_elem(&taint, &tgid) && !bpf_map_lookup_elem(&answers, key))
-		return;	/* short-circuit: the second lookup only on a miss */
+		return; /* short-circuit: the second lookup only on a miss */
 	owner = bpf_sk_storage_get(&sock_owner, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!owner) {
 		stat_inc(LW_STAT_SKSTORAGE_FAIL);

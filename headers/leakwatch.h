@@ -13,63 +13,62 @@
 #define __LEAKWATCH_H
 
 #ifndef __bpf__
-#include <linux/types.h>	/* BPF code gets the __u* types from vmlinux.h */
+#include <linux/types.h> /* BPF code gets the __u* types from vmlinux.h */
 #endif
 
-#define LW_COMM_LEN		16
-#define LW_DNS_NAME_MAX		255	/* wire bytes of a DNS name, RFC 1035 */
-#define LW_SUFFIX_MAX		64	/* wire bytes of a reserved suffix key */
-#define LW_DNS_CAPTURE		512	/* DNS payload bytes copied per event */
-#define LW_DNS_MAX_ANSWERS	16	/* answer RRs the kernel walks */
-#define LW_DNS_MAX_LABELS	128	/* labels the kernel walks per name */
+#define LW_COMM_LEN 16
+#define LW_DNS_NAME_MAX 255   /* wire bytes of a DNS name, RFC 1035 */
+#define LW_SUFFIX_MAX 64      /* wire bytes of a reserved suffix key */
+#define LW_DNS_CAPTURE 512    /* DNS payload bytes copied per event */
+#define LW_DNS_MAX_ANSWERS 16 /* answer RRs the kernel walks */
+#define LW_DNS_MAX_LABELS 128 /* labels the kernel walks per name */
 
 /* Map sizes; the loader may override them from the config. */
-#define LW_TAINT_ENTRIES	16384
-#define LW_ANSWER_ENTRIES	16384
-#define LW_PENDING_ENTRIES	8192
-#define LW_SUFFIX_ENTRIES	1024
-#define LW_ADDRCLASS_ENTRIES	512
-#define LW_RINGBUF_BYTES	(8u << 20)
+#define LW_TAINT_ENTRIES 16384
+#define LW_ANSWER_ENTRIES 16384
+#define LW_PENDING_ENTRIES 8192
+#define LW_SUFFIX_ENTRIES 1024
+#define LW_ADDRCLASS_ENTRIES 512
+#define LW_RINGBUF_BYTES (8u << 20)
 
 /* What a correct answer for a reserved suffix looks like (design.md §2). */
 enum lw_family {
 	LW_FAMILY_NONE = 0,
-	LW_FAMILY_NXDOMAIN,	/* no DNS answer is ever right */
-	LW_FAMILY_LOOPBACK,	/* 127/8 and ::1 only */
-	LW_FAMILY_LOCAL,	/* site-local answers only */
-	LW_FAMILY_IANA,		/* example.com/net/org: real, IANA-run hosts */
-	LW_FAMILY_FIXED,	/* ipv4only.arpa: 192.0.0.170/171 only */
-	LW_FAMILY_DDR,		/* resolver.arpa: global SVCB answers are fine */
+	LW_FAMILY_NXDOMAIN, /* no DNS answer is ever right */
+	LW_FAMILY_LOOPBACK, /* 127/8 and ::1 only */
+	LW_FAMILY_LOCAL,    /* site-local answers only */
+	LW_FAMILY_IANA,	    /* example.com/net/org: real, IANA-run hosts */
+	LW_FAMILY_FIXED,    /* ipv4only.arpa: 192.0.0.170/171 only */
+	LW_FAMILY_DDR,	    /* resolver.arpa: global SVCB answers are fine */
 	LW_FAMILY_MAX,
 };
 
 /* Value of the addr_class LPM trie, filled from the policy. */
 enum lw_addr_kind {
-	LW_ADDR_LOCAL = 0,	/* not globally reachable */
+	LW_ADDR_LOCAL = 0, /* not globally reachable */
 	LW_ADDR_GLOBAL = 1,
-	LW_ADDR_ALLOW = 2,	/* policy `allow =`: never a leak */
+	LW_ADDR_ALLOW = 2, /* policy `allow =`: never a leak */
 };
 
 /* Loss and anomaly counters, one per-CPU slot each (map `stats`). */
 enum lw_stat {
-	LW_STAT_RINGBUF_FULL = 0,	/* event dropped: ring buffer full */
-	LW_STAT_TAINT_FULL,		/* taint map full: a process not tainted */
-	LW_STAT_ANSWER_FULL,		/* answer set full: an answer not kept */
-	LW_STAT_PENDING_FULL,		/* pending-query map full */
-	LW_STAT_SKSTORAGE_FAIL,		/* socket owner could not be stored */
-	LW_STAT_DNS_TRUNCATED,		/* payload longer than the capture */
-	LW_STAT_DNS_MALFORMED,		/* kernel parser gave up on a message */
-	LW_STAT_DNS_UNSOLICITED,	/* response matching no query */
-	LW_STAT_DNS_QUERIES,		/* reserved queries seen */
-	LW_STAT_DNS_RESPONSES,		/* responses to reserved queries seen */
-	LW_STAT_BLOCKED,		/* connects/sends refused (--enforce) */
+	LW_STAT_RINGBUF_FULL = 0, /* event dropped: ring buffer full */
+	LW_STAT_TAINT_FULL,	  /* taint map full: a process not tainted */
+	LW_STAT_ANSWER_FULL,	  /* answer set full: an answer not kept */
+	LW_STAT_PENDING_FULL,	  /* pending-query map full */
+	LW_STAT_SKSTORAGE_FAIL,	  /* socket owner could not be stored */
+	LW_STAT_DNS_TRUNCATED,	  /* payload longer than the capture */
+	LW_STAT_DNS_MALFORMED,	  /* kernel parser gave up on a message */
+	LW_STAT_DNS_UNSOLICITED,  /* response matching no query */
+	LW_STAT_DNS_QUERIES,	  /* reserved queries seen */
+	LW_STAT_DNS_RESPONSES,	  /* responses to reserved queries seen */
+	LW_STAT_BLOCKED,	  /* connects/sends refused (--enforce) */
 	LW_STAT_MAX,
 };
 /* Counters that mean evidence was lost (summed into events_lost). */
-#define LW_STAT_LOST_MASK                                                                  \
-	((1u << LW_STAT_RINGBUF_FULL) | (1u << LW_STAT_TAINT_FULL) |                       \
-	 (1u << LW_STAT_ANSWER_FULL) | (1u << LW_STAT_PENDING_FULL) |                      \
-	 (1u << LW_STAT_SKSTORAGE_FAIL))
+#define LW_STAT_LOST_MASK                                                                          \
+	((1u << LW_STAT_RINGBUF_FULL) | (1u << LW_STAT_TAINT_FULL) | (1u << LW_STAT_ANSWER_FULL) | \
+	 (1u << LW_STAT_PENDING_FULL) | (1u << LW_STAT_SKSTORAGE_FAIL))
 
 /* Key of the reserved-suffix hash: lowercase wire form, zero padded. */
 struct lw_suffix_key {
@@ -77,14 +76,14 @@ struct lw_suffix_key {
 };
 
 struct lw_suffix_val {
-	__u8 family;		/* enum lw_family */
+	__u8 family; /* enum lw_family */
 	__u8 pad[3];
-	__u32 id;		/* index in the loader's policy table */
+	__u32 id; /* index in the loader's policy table */
 };
 
 /* Key of the addr_class LPM trie (struct bpf_lpm_trie_key layout). */
 struct lw_lpm_key {
-	__u32 prefixlen;	/* 0..128; IPv4 prefixes are 96 + len */
+	__u32 prefixlen; /* 0..128; IPv4 prefixes are 96 + len */
 	__u8 addr[16];
 };
 
@@ -100,26 +99,26 @@ struct lw_proc_id {
 
 /* Value of the taint map, keyed by tgid (__u32). */
 struct lw_taint {
-	__u64 start_ns;		/* identity check against pid reuse */
-	__u64 first_ns;		/* first reserved lookup */
-	__u64 window_end_ns;	/* follow-on window open until this time */
-	__u32 lookups;		/* reserved lookups seen */
-	__u32 flags;		/* LW_TAINT_* */
+	__u64 start_ns;	     /* identity check against pid reuse */
+	__u64 first_ns;	     /* first reserved lookup */
+	__u64 window_end_ns; /* follow-on window open until this time */
+	__u32 lookups;	     /* reserved lookups seen */
+	__u32 flags;	     /* LW_TAINT_* */
 };
-#define LW_TAINT_SUSPICIOUS	(1u << 0)	/* a window was opened at least once */
+#define LW_TAINT_SUSPICIOUS (1u << 0) /* a window was opened at least once */
 
 /* Value of the answer set, keyed by a 16-byte address. */
 struct lw_answer {
-	struct lw_proc_id owner;	/* the process that asked */
+	struct lw_proc_id owner; /* the process that asked */
 	__u64 time_ns;
-	__u32 suffix_id;		/* which reserved suffix */
+	__u32 suffix_id; /* which reserved suffix */
 	__u8 family;
 	__u8 pad[3];
 };
 
 /* Key of the pending-query map: a reserved query awaiting its response. */
 struct lw_pending_key {
-	__u64 cookie;		/* socket cookie */
+	__u64 cookie; /* socket cookie */
 	__u16 dns_id;
 	__u16 pad[3];
 };
@@ -128,14 +127,14 @@ struct lw_pending_key {
 struct lw_sock_owner {
 	struct lw_proc_id id;
 	__u32 uid;
-	__u32 flags;		/* LW_SOCK_* */
+	__u32 flags; /* LW_SOCK_* */
 	char comm[LW_COMM_LEN];
-	__u8 udp_dst[16];	/* connected UDP: destination awaiting data */
+	__u8 udp_dst[16]; /* connected UDP: destination awaiting data */
 	__u16 udp_dport;
 	__u16 pad[3];
 };
-#define LW_SOCK_DNS		(1u << 0)	/* talks to port 53 */
-#define LW_SOCK_UDP_PENDING	(1u << 1)	/* report udp_dst on first data */
+#define LW_SOCK_DNS (1u << 0)	      /* talks to port 53 */
+#define LW_SOCK_UDP_PENDING (1u << 1) /* report udp_dst on first data */
 
 /* Ring buffer events. */
 enum lw_event_type {
@@ -147,9 +146,9 @@ enum lw_event_type {
 
 /* Common header of every event. */
 struct lw_event_hdr {
-	__u32 type;		/* enum lw_event_type */
-	__u32 size;		/* bytes of the whole event */
-	__u64 time_ns;		/* bpf_ktime_get_ns() */
+	__u32 type;    /* enum lw_event_type */
+	__u32 size;    /* bytes of the whole event */
+	__u64 time_ns; /* bpf_ktime_get_ns() */
 	struct lw_proc_id proc;
 	__u32 ppid;
 	__u32 uid;
@@ -160,38 +159,38 @@ struct lw_event_hdr {
 /* DNS query (egress) or response (ingress) on port 53. */
 struct lw_dns_event {
 	struct lw_event_hdr hdr;
-	__u8 peer[16];		/* resolver address (query dst, response src) */
+	__u8 peer[16]; /* resolver address (query dst, response src) */
 	__u16 peer_port;
 	__u16 dns_id;
-	__u16 payload_len;	/* bytes captured in payload[] */
-	__u16 wire_len;		/* DNS message bytes on the wire */
-	__u32 suffix_id;	/* reserved suffix of the question, or ~0 */
-	__u8 family;		/* enum lw_family of that suffix */
-	__u8 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
-	__u8 flags;		/* LW_DNS_* */
+	__u16 payload_len; /* bytes captured in payload[] */
+	__u16 wire_len;	   /* DNS message bytes on the wire */
+	__u32 suffix_id;   /* reserved suffix of the question, or ~0 */
+	__u8 family;	   /* enum lw_family of that suffix */
+	__u8 proto;	   /* IPPROTO_UDP or IPPROTO_TCP */
+	__u8 flags;	   /* LW_DNS_* */
 	__u8 pad;
 	__u8 payload[LW_DNS_CAPTURE];
 };
-#define LW_DNS_RESERVED		(1u << 0)	/* question under a reserved suffix */
-#define LW_DNS_TAINTED_OWNER	(1u << 1)	/* owner was tainted (any name) */
-#define LW_DNS_SUSPICIOUS	(1u << 2)	/* this message opened a window */
-#define LW_DNS_KERNEL_GAVEUP	(1u << 3)	/* kernel parser stopped early */
+#define LW_DNS_RESERVED (1u << 0)      /* question under a reserved suffix */
+#define LW_DNS_TAINTED_OWNER (1u << 1) /* owner was tainted (any name) */
+#define LW_DNS_SUSPICIOUS (1u << 2)    /* this message opened a window */
+#define LW_DNS_KERNEL_GAVEUP (1u << 3) /* kernel parser stopped early */
 
 /* A destination: TCP connect or UDP data, of a tainted process or to an
  * address in the answer set. */
 struct lw_connect_event {
 	struct lw_event_hdr hdr;
 	__u8 addr[16];
-	__u16 port;		/* host order */
-	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	__u8 flags;		/* LW_CONN_* */
+	__u16 port; /* host order */
+	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 flags; /* LW_CONN_* */
 	__u32 pad;
-	struct lw_answer answer;	/* valid with LW_CONN_IN_ANSWERS */
+	struct lw_answer answer; /* valid with LW_CONN_IN_ANSWERS */
 };
-#define LW_CONN_IN_ANSWERS	(1u << 0)	/* address in the reserved answer set */
-#define LW_CONN_IN_WINDOW	(1u << 1)	/* process inside a follow-on window */
-#define LW_CONN_BLOCKED		(1u << 2)	/* refused with EPERM (--enforce) */
-#define LW_CONN_GLOBAL		(1u << 3)	/* kernel classed the address global */
+#define LW_CONN_IN_ANSWERS (1u << 0) /* address in the reserved answer set */
+#define LW_CONN_IN_WINDOW (1u << 1)  /* process inside a follow-on window */
+#define LW_CONN_BLOCKED (1u << 2)    /* refused with EPERM (--enforce) */
+#define LW_CONN_GLOBAL (1u << 3)     /* kernel classed the address global */
 
 /* A tainted process ended. */
 struct lw_exit_event {

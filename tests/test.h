@@ -24,42 +24,41 @@ static int test_failed_asserts;
 static int test_passed, test_failed, test_skipped;
 static const char *test_skip_reason;
 
-#define ASSERT_TRUE(cond, name)                                                            \
-	({                                                                                 \
-		bool ___ok = (cond);                                                       \
-		if (!___ok) {                                                              \
-			fprintf(stderr, "  %s:%d: %s: expected true\n", __FILE__, __LINE__,  \
-				(name));                                                   \
-			test_failed_asserts++;                                             \
-		}                                                                          \
-		___ok;                                                                     \
+#define ASSERT_TRUE(cond, name)                                                                    \
+	({                                                                                         \
+		bool ___ok = (cond);                                                               \
+		if (!___ok) {                                                                      \
+			fprintf(stderr, "  %s:%d: %s: expected true\n", __FILE__, __LINE__,        \
+				(name));                                                           \
+			test_failed_asserts++;                                                     \
+		}                                                                                  \
+		___ok;                                                                             \
 	})
 
 #define ASSERT_FALSE(cond, name) ASSERT_TRUE(!(cond), name)
 
-#define ASSERT_EQ(actual, expected, name)                                                  \
-	({                                                                                 \
-		long long ___a = (long long)(actual), ___e = (long long)(expected);        \
-		bool ___ok = ___a == ___e;                                                 \
-		if (!___ok) {                                                              \
-			fprintf(stderr, "  %s:%d: %s: got %lld, expected %lld\n", __FILE__,  \
-				__LINE__, (name), ___a, ___e);                             \
-			test_failed_asserts++;                                             \
-		}                                                                          \
-		___ok;                                                                     \
+#define ASSERT_EQ(actual, expected, name)                                                          \
+	({                                                                                         \
+		long long ___a = (long long)(actual), ___e = (long long)(expected);                \
+		bool ___ok = ___a == ___e;                                                         \
+		if (!___ok) {                                                                      \
+			fprintf(stderr, "  %s:%d: %s: got %lld, expected %lld\n", __FILE__,        \
+				__LINE__, (name), ___a, ___e);                                     \
+			test_failed_asserts++;                                                     \
+		}                                                                                  \
+		___ok;                                                                             \
 	})
 
-#define ASSERT_STREQ(actual, expected, name)                                               \
-	({                                                                                 \
-		const char *___a = (actual), *___e = (expected);                           \
-		bool ___ok = ___a && ___e && !strcmp(___a, ___e);                          \
-		if (!___ok) {                                                              \
-			fprintf(stderr, "  %s:%d: %s: got \"%s\", expected \"%s\"\n",        \
-				__FILE__, __LINE__, (name), ___a ? ___a : "(null)",         \
-				___e ? ___e : "(null)");                                   \
-			test_failed_asserts++;                                             \
-		}                                                                          \
-		___ok;                                                                     \
+#define ASSERT_STREQ(actual, expected, name)                                                       \
+	({                                                                                         \
+		const char *___a = (actual), *___e = (expected);                                   \
+		bool ___ok = ___a && ___e && !strcmp(___a, ___e);                                  \
+		if (!___ok) {                                                                      \
+			fprintf(stderr, "  %s:%d: %s: got \"%s\", expected \"%s\"\n", __FILE__,    \
+				__LINE__, (name), ___a ? ___a : "(null)", ___e ? ___e : "(null)"); \
+			test_failed_asserts++;                                                     \
+		}                                                                                  \
+		___ok;                                                                             \
 	})
 
 #define ASSERT_OK(err, name) ASSERT_EQ(err, 0, name)
@@ -72,23 +71,22 @@ static inline void test_skip(const char *reason)
 	test_skip_reason = reason;
 }
 
-#define RUN_TEST(fn)                                                                       \
-	do {                                                                               \
-		test_failed_asserts = 0;                                                   \
-		test_skip_reason = NULL;                                                   \
-		fn();                                                                      \
-		if (test_failed_asserts) {                                                 \
-			printf("FAIL: %s: %d assertion(s) failed\n", #fn,                    \
-			       test_failed_asserts);                                       \
-			test_failed++;                                                     \
-		} else if (test_skip_reason) {                                             \
-			printf("SKIP: %s: %s\n", #fn, test_skip_reason);                     \
-			test_skipped++;                                                    \
-		} else {                                                                   \
-			printf("PASS: %s\n", #fn);                                           \
-			test_passed++;                                                     \
-		}                                                                          \
-		fflush(stdout);                                                            \
+#define RUN_TEST(fn)                                                                               \
+	do {                                                                                       \
+		test_failed_asserts = 0;                                                           \
+		test_skip_reason = NULL;                                                           \
+		fn();                                                                              \
+		if (test_failed_asserts) {                                                         \
+			printf("FAIL: %s: %d assertion(s) failed\n", #fn, test_failed_asserts);    \
+			test_failed++;                                                             \
+		} else if (test_skip_reason) {                                                     \
+			printf("SKIP: %s: %s\n", #fn, test_skip_reason);                           \
+			test_skipped++;                                                            \
+		} else {                                                                           \
+			printf("PASS: %s\n", #fn);                                                 \
+			test_passed++;                                                             \
+		}                                                                                  \
+		fflush(stdout);                                                                    \
 	} while (0)
 
 /* Exit status of a test program: 1 when anything failed. */

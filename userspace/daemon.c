@@ -46,12 +46,12 @@ static const char usage[] =
 	"  leakwatch daemon --config /etc/leakwatch.conf | your-siem-shipper\n";
 
 static const struct option long_opts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "enforce", no_argument, NULL, OPT_ENFORCE },
-	{ "verbose", no_argument, NULL, OPT_VERBOSE },
-	{ "help", no_argument, NULL, 'h' },
+	{"output", required_argument, NULL, 'o'},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"window", required_argument, NULL, OPT_WINDOW},
+	{"enforce", no_argument, NULL, OPT_ENFORCE},
+	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"help", no_argument, NULL, 'h'},
 	{},
 };
 
@@ -69,8 +69,8 @@ static void on_signal(int sig)
 
 static int install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	const int sigs[] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP };
+	struct sigaction sa = {.sa_handler = on_signal};
+	const int sigs[] = {SIGINT, SIGTERM, SIGUSR1, SIGHUP};
 	size_t i;
 
 	sigemptyset(&sa.sa_mask);
@@ -83,7 +83,7 @@ static int install_signals(void)
 /* SIGHUP: a config that no longer parses keeps the running policy. */
 static void reload(struct session *s)
 {
-	struct session fresh = { .opts = s->opts };
+	struct session fresh = {.opts = s->opts};
 	int err;
 
 	err = session_load_policy(&fresh);
@@ -161,7 +161,7 @@ static int loop(struct session *s)
 
 int cmd_daemon(int argc, char **argv)
 {
-	struct session_opts o = { .window_s = -1 };
+	struct session_opts o = {.window_s = -1};
 	char mount[PATH_MAX];
 	const char *output = NULL;
 	struct session s;
@@ -181,11 +181,12 @@ int cmd_daemon(int argc, char **argv)
 		goto out;
 	}
 	if (cgroup2_mount(mount, sizeof(mount))) {
-		fprintf(stderr, "leakwatch: no cgroup v2 hierarchy is mounted (see /proc/mounts)\n");
+		fprintf(stderr,
+			"leakwatch: no cgroup v2 hierarchy is mounted (see /proc/mounts)\n");
 		goto out;
 	}
-	s.out_fd = output ? open(output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)
-			  : STDOUT_FILENO;
+	s.out_fd = output ? open(output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) :
+			    STDOUT_FILENO;
 	if (s.out_fd < 0) {
 		fprintf(stderr, "leakwatch: cannot write %s: %s\n", output, strerror(errno));
 		goto out;

@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #define DNS_MAX_QUESTIONS 4
-#define DNS_MAX_RRS 64		/* kept per message; more are counted, not kept */
-#define DNS_TEXT_MAX 1024	/* presentation form, worst case \DDD escapes */
+#define DNS_MAX_RRS 64	  /* kept per message; more are counted, not kept */
+#define DNS_TEXT_MAX 1024 /* presentation form, worst case \DDD escapes */
 
 enum dns_type {
 	DNS_T_A = 1,
@@ -39,13 +39,13 @@ enum dns_section { DNS_SEC_ANSWER = 0, DNS_SEC_AUTHORITY, DNS_SEC_ADDITIONAL };
 /* Results of dns_parse(); negative values are errors. */
 enum dns_status {
 	DNS_OK = 0,
-	DNS_ERR_TRUNCATED = -1,	/* buffer ended inside the message */
-	DNS_ERR_MALFORMED = -2,	/* bad pointer, label, length or count */
+	DNS_ERR_TRUNCATED = -1, /* buffer ended inside the message */
+	DNS_ERR_MALFORMED = -2, /* bad pointer, label, length or count */
 };
 
 struct dns_name {
-	uint8_t wire[256];	/* uncompressed, ends with the root label */
-	uint16_t len;		/* bytes in wire[] */
+	uint8_t wire[256]; /* uncompressed, ends with the root label */
+	uint16_t len;	   /* bytes in wire[] */
 };
 
 struct dns_question {
@@ -60,10 +60,10 @@ struct dns_rr {
 	uint16_t rclass;
 	uint32_t ttl;
 	uint16_t rdlength;
-	uint8_t section;	/* enum dns_section */
+	uint8_t section; /* enum dns_section */
 	/* Decoded rdata, by type: */
 	uint8_t addr[16];	/* A (v4-mapped) and AAAA */
-	struct dns_name target;	/* CNAME, PTR, NS, MX exchange, SRV target */
+	struct dns_name target; /* CNAME, PTR, NS, MX exchange, SRV target */
 	uint16_t pref;		/* MX preference, SRV priority */
 	uint16_t weight;	/* SRV */
 	uint16_t port;		/* SRV */
@@ -71,17 +71,17 @@ struct dns_rr {
 
 struct dns_msg {
 	uint16_t id;
-	uint16_t flags;		/* raw header flags */
-	bool qr;		/* response */
-	bool tc;		/* the TC bit */
+	uint16_t flags; /* raw header flags */
+	bool qr;	/* response */
+	bool tc;	/* the TC bit */
 	uint8_t opcode;
 	uint8_t rcode;
 	uint16_t qdcount, ancount, nscount, arcount;
 	struct dns_question q[DNS_MAX_QUESTIONS];
-	size_t n_q;		/* questions kept */
+	size_t n_q; /* questions kept */
 	struct dns_rr rr[DNS_MAX_RRS];
-	size_t n_rr;		/* records kept, all sections in order */
-	size_t n_rr_dropped;	/* records parsed but not kept (over DNS_MAX_RRS) */
+	size_t n_rr;	     /* records kept, all sections in order */
+	size_t n_rr_dropped; /* records parsed but not kept (over DNS_MAX_RRS) */
 };
 
 /* Parse a DNS message. On DNS_ERR_TRUNCATED the records parsed before the
@@ -105,7 +105,7 @@ bool dns_name_equal(const struct dns_name *a, const struct dns_name *b);
  * written to out (at most max). */
 size_t dns_answer_addrs(const struct dns_msg *msg, uint8_t (*out)[16], size_t max);
 
-const char *dns_type_name(uint16_t type);	/* "A", "AAAA", ..., "TYPE123" */
-const char *dns_rcode_name(uint8_t rcode);	/* "NOERROR", "NXDOMAIN", ... */
+const char *dns_type_name(uint16_t type);  /* "A", "AAAA", ..., "TYPE123" */
+const char *dns_rcode_name(uint8_t rcode); /* "NOERROR", "NXDOMAIN", ... */
 
 #endif /* __LW_DNS_H */

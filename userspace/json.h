@@ -20,14 +20,14 @@ struct json {
 	char *buf;
 	size_t len, cap;
 	int depth;
-	bool first[JSON_MAX_DEPTH];	/* no member written yet at this depth */
-	bool after_key;			/* a key was written, value comes next */
-	bool oom;			/* an allocation failed: the line is lost */
+	bool first[JSON_MAX_DEPTH]; /* no member written yet at this depth */
+	bool after_key;		    /* a key was written, value comes next */
+	bool oom;		    /* an allocation failed: the line is lost */
 };
 
 void json_init(struct json *j);
 void json_free(struct json *j);
-void json_reset(struct json *j);	/* keep the buffer, start a new value */
+void json_reset(struct json *j); /* keep the buffer, start a new value */
 
 void json_object_begin(struct json *j);
 void json_object_end(struct json *j);
@@ -35,8 +35,8 @@ void json_array_begin(struct json *j);
 void json_array_end(struct json *j);
 void json_key(struct json *j, const char *key);
 
-void json_string(struct json *j, const char *s);	/* NULL writes null */
-void json_string_n(struct json *j, const char *s, size_t n);	/* raw bytes */
+void json_string(struct json *j, const char *s);	     /* NULL writes null */
+void json_string_n(struct json *j, const char *s, size_t n); /* raw bytes */
 void json_int(struct json *j, int64_t v);
 void json_uint(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);

@@ -21,14 +21,14 @@ struct proc_info {
 	uint32_t uid;
 	char comm[16 + 1];
 	char exe[PROC_PATH_MAX];	/* "" when unreadable */
-	char cmdline[PROC_CMDLINE_MAX];	/* NUL-separated arguments */
+	char cmdline[PROC_CMDLINE_MAX]; /* NUL-separated arguments */
 	size_t cmdline_len;		/* bytes used in cmdline, incl. NULs */
 	char cgroup[PROC_PATH_MAX];	/* cgroup v2 path ("0::" line), "" if none */
 	char container_id[65];		/* "" when not in a container */
-	char runtime[16];		/* "docker", "containerd", "cri-o", "podman", "nspawn", "" */
-	char pod_uid[37];		/* "" when not in a Kubernetes pod */
-	char qos[16];			/* "guaranteed", "burstable", "besteffort", "" */
-	bool gone;			/* the process had exited (or pid was reused) */
+	char runtime[16]; /* "docker", "containerd", "cri-o", "podman", "nspawn", "" */
+	char pod_uid[37]; /* "" when not in a Kubernetes pod */
+	char qos[16];	  /* "guaranteed", "burstable", "besteffort", "" */
+	bool gone;	  /* the process had exited (or pid was reused) */
 };
 
 /* Start time of a process in ns since boot, from /proc/PID/stat field 22

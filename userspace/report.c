@@ -15,9 +15,8 @@ static void iso_time(char *buf, size_t len)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (long)(ts.tv_nsec / 1000000) % 1000);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000000) % 1000);
 }
 
 static void kv_addr(struct json *j, const char *key, const uint8_t addr[16])
@@ -341,7 +340,8 @@ void report_text(FILE *out, const struct tproc *p)
 	const char *c = p->info_read ? p->info.comm : p->comm;
 
 	fprintf(out, "  %s (pid %u, uid %u)%s", esc(c, comm, sizeof(comm)), p->tgid,
-		p->info_read ? p->info.uid : p->uid, p->info_read ? ":" : " (gone before /proc was read)");
+		p->info_read ? p->info.uid : p->uid,
+		p->info_read ? ":" : " (gone before /proc was read)");
 	text_cmdline(out, p);
 	fputc('\n', out);
 	text_names(out, p);
@@ -352,8 +352,8 @@ void report_summary_text(FILE *out, const struct summary *s)
 {
 	uint64_t lost = summary_events_lost(s);
 
-	fprintf(out, "leakwatch: %lu process%s touched reserved names, %lu with leaks", s->processes,
-		s->processes == 1 ? "" : "es", s->leaks);
+	fprintf(out, "leakwatch: %lu process%s touched reserved names, %lu with leaks",
+		s->processes, s->processes == 1 ? "" : "es", s->leaks);
 	if (lost)
 		fprintf(out, "; %llu event%s LOST: this report may be incomplete",
 			(unsigned long long)lost, lost == 1 ? "" : "s");

@@ -15,12 +15,12 @@
 #include "tracker.h"
 
 struct summary {
-	unsigned long processes;	/* reports written */
-	unsigned long leaks;		/* of which with a verdict */
-	uint64_t lost[LW_STAT_MAX];	/* kernel counters */
+	unsigned long processes;    /* reports written */
+	unsigned long leaks;	    /* of which with a verdict */
+	uint64_t lost[LW_STAT_MAX]; /* kernel counters */
 	const struct tracker_stats *tstats;
 	const char *dns_capture;
-	uint64_t ktime_offset_ns;	/* realtime - monotonic */
+	uint64_t ktime_offset_ns; /* realtime - monotonic */
 };
 
 /* Kernel-side losses (the LW_STAT_LOST_MASK counters) plus userspace's. */

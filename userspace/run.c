@@ -23,7 +23,7 @@
 
 #define EXIT_LEAK_DEFAULT 3
 #define POLL_MS 50
-#define DRAIN_MS 300	/* after COMMAND exits: late events (exit, responses) */
+#define DRAIN_MS 300 /* after COMMAND exits: late events (exit, responses) */
 
 static const char usage[] =
 	"Usage: leakwatch run [OPTIONS] -- COMMAND [ARG...]\n"
@@ -59,14 +59,14 @@ struct run_opts {
 enum { OPT_REPORT = 2000, OPT_FAIL_ON, OPT_LEAK_EXIT };
 
 static const struct option long_opts[] = {
-	{ "report", required_argument, NULL, OPT_REPORT },
-	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-	{ "leak-exit-code", required_argument, NULL, OPT_LEAK_EXIT },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "enforce", no_argument, NULL, OPT_ENFORCE },
-	{ "verbose", no_argument, NULL, OPT_VERBOSE },
-	{ "help", no_argument, NULL, 'h' },
+	{"report", required_argument, NULL, OPT_REPORT},
+	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	{"leak-exit-code", required_argument, NULL, OPT_LEAK_EXIT},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"window", required_argument, NULL, OPT_WINDOW},
+	{"enforce", no_argument, NULL, OPT_ENFORCE},
+	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"help", no_argument, NULL, 'h'},
 	{},
 };
 
@@ -90,8 +90,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_FAIL_ON:
 			sev = severity_parse(optarg);
 			if (sev < 0) {
-				fprintf(stderr, "leakwatch run: --fail-on: '%s' is not one of "
-						"low, medium, high, none\n", optarg);
+				fprintf(stderr,
+					"leakwatch run: --fail-on: '%s' is not one of "
+					"low, medium, high, none\n",
+					optarg);
 				return EXIT_USAGE;
 			}
 			o->fail_on = sev;
@@ -100,8 +102,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (errno || *end || v < 0 || v > 255) {
-				fprintf(stderr, "leakwatch run: --leak-exit-code: '%s' is not "
-						"0..255\n", optarg);
+				fprintf(stderr,
+					"leakwatch run: --leak-exit-code: '%s' is not "
+					"0..255\n",
+					optarg);
 				return EXIT_USAGE;
 			}
 			o->leak_exit = (int)v;
@@ -182,8 +186,8 @@ static int watch(struct session *s, pid_t child, int *status)
 	do {
 		n = session_poll(s, POLL_MS);
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (n >= 0 && (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 <
-				   DRAIN_MS);
+	} while (n >= 0 &&
+		 (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < DRAIN_MS);
 	return 0;
 }
 
@@ -214,8 +218,8 @@ static int finish(struct session *s, const struct run_opts *o, int cmd_status)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { .common.window_s = -1, .fail_on = SEV_MEDIUM,
-			      .leak_exit = EXIT_LEAK_DEFAULT };
+	struct run_opts o = {
+		.common.window_s = -1, .fail_on = SEV_MEDIUM, .leak_exit = EXIT_LEAK_DEFAULT};
 	char mount[PATH_MAX], cgroup[PATH_MAX];
 	struct session s;
 	int err, status = 0, cgfd = -1, ret = 1;

@@ -63,14 +63,17 @@ int sensor_probe(struct sensor *s)
 	struct stat st;
 
 	if (geteuid() != 0)
-		return fail(s, -EPERM, "must run as root (needs CAP_BPF, CAP_PERFMON, "
-				       "CAP_NET_ADMIN and CAP_SYS_ADMIN to load and attach)");
+		return fail(s, -EPERM,
+			    "must run as root (needs CAP_BPF, CAP_PERFMON, "
+			    "CAP_NET_ADMIN and CAP_SYS_ADMIN to load and attach)");
 	if (stat("/sys/kernel/btf/vmlinux", &st))
-		return fail(s, -ENOENT, "kernel has no BTF (/sys/kernel/btf/vmlinux): "
-					"CONFIG_DEBUG_INFO_BTF=y is required");
+		return fail(s, -ENOENT,
+			    "kernel has no BTF (/sys/kernel/btf/vmlinux): "
+			    "CONFIG_DEBUG_INFO_BTF=y is required");
 	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, NULL) <= 0)
-		return fail(s, -EOPNOTSUPP, "kernel cannot run cgroup sock_addr BPF "
-					    "programs (CONFIG_CGROUP_BPF)");
+		return fail(s, -EOPNOTSUPP,
+			    "kernel cannot run cgroup sock_addr BPF "
+			    "programs (CONFIG_CGROUP_BPF)");
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) <= 0)
 		return fail(s, -EOPNOTSUPP, "kernel has no BPF ring buffer (needs 5.8 or later)");
 	return 0;
@@ -118,7 +121,7 @@ int sensor_fill_suffixes(int fd, const struct policy *p)
 
 	clear_map(fd, sizeof(struct lw_suffix_key));
 	for (i = 0; i < p->n_suffixes; i++) {
-		struct lw_suffix_val val = { .family = p->suffixes[i].family, .id = i };
+		struct lw_suffix_val val = {.family = p->suffixes[i].family, .id = i};
 		struct lw_suffix_key key;
 
 		memset(&key, 0, sizeof(key));
@@ -131,7 +134,7 @@ int sensor_fill_suffixes(int fd, const struct policy *p)
 
 static int lpm_put(int fd, const uint8_t prefix[16], int plen, uint8_t kind)
 {
-	struct lw_lpm_key key = { .prefixlen = plen };
+	struct lw_lpm_key key = {.prefixlen = plen};
 
 	memcpy(key.addr, prefix, 16);
 	return bpf_map_update_elem(fd, &key, &kind, BPF_ANY) ? -errno : 0;
@@ -144,8 +147,8 @@ static int lpm_put(int fd, const uint8_t prefix[16], int plen, uint8_t kind)
  */
 int sensor_fill_addr_class(int fd, const struct policy *p)
 {
-	static const uint8_t v4mapped[16] = { [10] = 0xff, [11] = 0xff };
-	static const uint8_t global_unicast[16] = { 0x20 };
+	static const uint8_t v4mapped[16] = {[10] = 0xff, [11] = 0xff};
+	static const uint8_t global_unicast[16] = {0x20};
 	static const uint8_t any[16];
 	int err;
 	size_t i;
@@ -156,9 +159,9 @@ int sensor_fill_addr_class(int fd, const struct policy *p)
 	err = err ?: lpm_put(fd, global_unicast, 3, LW_ADDR_GLOBAL);
 	for (i = 0; !err && i < p->n_blocks; i++) {
 		const struct addr_block *b = &p->blocks[i];
-		uint8_t kind = b->kind == ADDR_KIND_GLOBAL  ? LW_ADDR_GLOBAL :
-			       b->kind == ADDR_KIND_ALLOW ? LW_ADDR_ALLOW :
-							    LW_ADDR_LOCAL;
+		uint8_t kind = b->kind == ADDR_KIND_GLOBAL ? LW_ADDR_GLOBAL :
+			       b->kind == ADDR_KIND_ALLOW  ? LW_ADDR_ALLOW :
+							     LW_ADDR_LOCAL;
 
 		err = lpm_put(fd, b->prefix, b->plen, kind);
 	}

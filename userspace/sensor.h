@@ -29,7 +29,7 @@ struct sensor {
 	struct leakwatch_bpf *skel;
 	struct bpf_link *links[SENSOR_MAX_LINKS];
 	int n_links;
-	const char *dns_capture;	/* the DNS backend in use: "skb" */
+	const char *dns_capture; /* the DNS backend in use: "skb" */
 	char err[512];
 };
 

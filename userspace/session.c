@@ -29,8 +29,10 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 		errno = 0;
 		v = strtol(arg, &end, 10);
 		if (errno || *end || v < 1 || v > 86400) {
-			fprintf(stderr, "leakwatch: --window: '%s' is not a number of seconds "
-					"(1..86400)\n", arg);
+			fprintf(stderr,
+				"leakwatch: --window: '%s' is not a number of seconds "
+				"(1..86400)\n",
+				arg);
 			*err = EXIT_USAGE;
 		}
 		o->window_s = (int)v;
@@ -76,7 +78,7 @@ static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *
 
 int session_start(struct session *s, int cgroup_fd)
 {
-	struct sensor_opts so = { .enforce = s->opts.enforce, .verbose = s->opts.verbose };
+	struct sensor_opts so = {.enforce = s->opts.enforce, .verbose = s->opts.verbose};
 	int err;
 
 	json_init(&s->json);

@@ -18,7 +18,7 @@
 struct session_opts {
 	const char *config;
 	bool enforce;
-	int window_s;		/* -1: the policy's */
+	int window_s; /* -1: the policy's */
 	bool verbose;
 };
 
@@ -38,9 +38,9 @@ struct session {
 	struct ring_buffer *rb;
 	struct tracker *tracker;
 	struct json json;
-	int out_fd;		/* JSON lines go here, -1 for none */
-	bool write_events;	/* an `event` line per verdict (daemon) */
-	bool keep_exited;	/* run: report everything at the end */
+	int out_fd;	   /* JSON lines go here, -1 for none */
+	bool write_events; /* an `event` line per verdict (daemon) */
+	bool keep_exited;  /* run: report everything at the end */
 	unsigned long reports, leaks;
 	uint8_t max_severity;
 };

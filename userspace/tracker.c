@@ -32,17 +32,20 @@ struct tracker {
 	struct answer_entry *answers;
 	size_t n_answers, next_answer;
 	struct tracker_stats stats;
-	struct dns_msg msg;		/* scratch: too big for the stack */
+	struct dns_msg msg; /* scratch: too big for the stack */
 };
 
 static const char *const kind_names[] = {
-	[VERDICT_NONE] = NULL,		[VERDICT_DIRECT] = "direct",
+	[VERDICT_NONE] = NULL,		 [VERDICT_DIRECT] = "direct",
 	[VERDICT_RESOLVER] = "resolver", [VERDICT_FOLLOW_ON] = "follow-on",
 	[VERDICT_ANSWER] = "answer",
 };
 
 static const char *const severity_names[] = {
-	[SEV_NONE] = "none", [SEV_LOW] = "low", [SEV_MEDIUM] = "medium", [SEV_HIGH] = "high",
+	[SEV_NONE] = "none",
+	[SEV_LOW] = "low",
+	[SEV_MEDIUM] = "medium",
+	[SEV_HIGH] = "high",
 };
 
 const char *verdict_kind_name(uint8_t kind)
@@ -218,8 +221,7 @@ static void name_text(struct tracker *t, const struct dns_name *n, char *buf, si
 	}
 }
 
-static struct tname *name_find(struct tracker *t, struct tproc *p, const char *text,
-			       uint16_t qtype)
+static struct tname *name_find(struct tracker *t, struct tproc *p, const char *text, uint16_t qtype)
 {
 	struct tname *n;
 	size_t i;
@@ -259,7 +261,7 @@ static const struct reserved_suffix *event_suffix(struct tracker *t, const struc
 
 	s = policy_match_wire(t->policy, m->q[0].name.wire, m->q[0].name.len);
 	if (!s && e->suffix_id < t->policy->n_suffixes)
-		s = &t->policy->suffixes[e->suffix_id];	/* policy changed since */
+		s = &t->policy->suffixes[e->suffix_id]; /* policy changed since */
 	return s;
 }
 
@@ -365,7 +367,7 @@ static void on_reserved_response(struct tracker *t, struct tproc *p, const struc
 	n = name_find(t, p, text, t->msg.q[0].type);
 	if (!n)
 		return;
-	if (!n->count) {	/* the query went unseen */
+	if (!n->count) { /* the query went unseen */
 		n->count = 1;
 		addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
 	}
@@ -439,8 +441,7 @@ static const char *resolved_name(const struct tproc *p, const uint8_t addr[16])
 	return NULL;
 }
 
-static struct tdest *dest_find(struct tracker *t, struct tproc *p,
-			       const struct lw_connect_event *e)
+static struct tdest *dest_find(struct tracker *t, struct tproc *p, const struct lw_connect_event *e)
 {
 	struct tdest *d;
 	size_t i;

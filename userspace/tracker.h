@@ -37,36 +37,36 @@ enum severity {
 
 /* One entry of a report's names[]: a reserved name and query type. */
 struct tname {
-	char text[DNS_TEXT_MAX];	/* presentation form, escaped */
-	bool malformed;			/* needed escaping, or did not parse */
+	char text[DNS_TEXT_MAX]; /* presentation form, escaped */
+	bool malformed;		 /* needed escaping, or did not parse */
 	char suffix[LW_DNS_NAME_MAX + 1];
 	uint8_t family;
 	uint16_t qtype;
-	char resolver[ADDR_STRLEN];	/* "127.0.0.1:53" */
+	char resolver[ADDR_STRLEN]; /* "127.0.0.1:53" */
 	uint8_t answers[TNAME_MAX_ANSWERS][16];
 	size_t n_answers;
-	int rcode;			/* -1 until a response was seen */
-	unsigned int count;		/* queries */
+	int rcode;	    /* -1 until a response was seen */
+	unsigned int count; /* queries */
 };
 
 /* One entry of destinations[]: traffic to address:port/proto. */
 struct tdest {
 	uint8_t addr[16];
 	uint16_t port;
-	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
 	unsigned int count;
 	bool global;
-	char name[DNS_TEXT_MAX];	/* the ordinary name it came from, or "" */
-	uint8_t verdict;		/* enum verdict_kind */
+	char name[DNS_TEXT_MAX]; /* the ordinary name it came from, or "" */
+	uint8_t verdict;	 /* enum verdict_kind */
 	uint8_t severity;
-	char via[DNS_TEXT_MAX];		/* the reserved name behind it, or "" */
+	char via[DNS_TEXT_MAX]; /* the reserved name behind it, or "" */
 	bool blocked;
-	uint32_t asked_by_pid;		/* direct: another process asked, or 0 */
+	uint32_t asked_by_pid; /* direct: another process asked, or 0 */
 	char asked_by_comm[LW_COMM_LEN + 1];
 };
 
 struct tverdict {
-	uint8_t kind;			/* enum verdict_kind */
+	uint8_t kind; /* enum verdict_kind */
 	uint8_t severity;
 	char name[DNS_TEXT_MAX];
 	uint8_t addr[16];
@@ -87,7 +87,7 @@ struct tproc {
 	uint64_t start_ns;
 	uint32_t ppid, uid;
 	char comm[LW_COMM_LEN + 1];
-	struct proc_info info;		/* from /proc, read at the first event */
+	struct proc_info info; /* from /proc, read at the first event */
 	bool info_read;
 	struct tname *names;
 	size_t n_names, cap_names;
@@ -97,7 +97,7 @@ struct tproc {
 	size_t n_verdicts, cap_verdicts;
 	struct tresolved *resolved;
 	size_t n_resolved, cap_resolved;
-	char window_name[DNS_TEXT_MAX];	/* the reserved name that opened the window */
+	char window_name[DNS_TEXT_MAX]; /* the reserved name that opened the window */
 	uint8_t window_family;
 	bool exited;
 	int exit_code;
@@ -111,10 +111,10 @@ typedef void (*tracker_verdict_fn)(void *ctx, const struct tproc *p, const struc
 
 struct tracker_stats {
 	uint64_t events;
-	uint64_t bad_events;		/* wrong size or type from the ring buffer */
-	uint64_t dns_unparsed;		/* payloads the full parser refused */
-	uint64_t dns_malformed_names;	/* names shown escaped */
-	uint64_t oom;			/* records not kept for lack of memory */
+	uint64_t bad_events;	      /* wrong size or type from the ring buffer */
+	uint64_t dns_unparsed;	      /* payloads the full parser refused */
+	uint64_t dns_malformed_names; /* names shown escaped */
+	uint64_t oom;		      /* records not kept for lack of memory */
 };
 
 struct tracker *tracker_new(const struct policy *p, tracker_verdict_fn fn, void *ctx);

@@ -177,8 +177,8 @@ static void test_reserved_query_taints(void)
 static void test_ordinary_query_quiet(void)
 {
 	static const char *const names[] = {
-		"notexample.com", "example.com.evil.org", "www.google.com", "testing",
-		"localhostx", "example.co",
+		"notexample.com", "example.com.evil.org", "www.google.com",
+		"testing",	  "localhostx",		  "example.co",
 	};
 	uint8_t msg[512];
 	size_t i, len;
@@ -196,9 +196,16 @@ static void test_ordinary_query_quiet(void)
 static void test_case_and_labels(void)
 {
 	static const char *const names[] = {
-		"AutoDiscover.EXAMPLE.Com", "x.TEST", "a.b.c.d.e.f.g.h.i.j.home.arpa",
-		"printer.local", "foo.localhost", "site.internal", "x.onion", "v.alt",
-		"example", "_autodiscover._tcp.example.org",
+		"AutoDiscover.EXAMPLE.Com",
+		"x.TEST",
+		"a.b.c.d.e.f.g.h.i.j.home.arpa",
+		"printer.local",
+		"foo.localhost",
+		"site.internal",
+		"x.onion",
+		"v.alt",
+		"example",
+		"_autodiscover._tcp.example.org",
 	};
 	uint8_t msg[512];
 	size_t i, len;
@@ -231,8 +238,8 @@ static void test_many_labels(void)
 
 static void test_response_records_answer(void)
 {
-	static const uint8_t global[4] = { 93, 184, 216, 34 };
-	uint8_t msg[512], key[16] = { [10] = 0xff, [11] = 0xff, 93, 184, 216, 34 };
+	static const uint8_t global[4] = {93, 184, 216, 34};
+	uint8_t msg[512], key[16] = {[10] = 0xff, [11] = 0xff, 93, 184, 216, 34};
 	struct lw_answer a;
 	size_t len;
 
@@ -252,8 +259,8 @@ static void test_response_records_answer(void)
 
 static void test_nonglobal_answer_not_kept(void)
 {
-	static const uint8_t priv[4] = { 10, 1, 2, 3 };
-	uint8_t msg[512], key[16] = { [10] = 0xff, [11] = 0xff, 10, 1, 2, 3 };
+	static const uint8_t priv[4] = {10, 1, 2, 3};
+	uint8_t msg[512], key[16] = {[10] = 0xff, [11] = 0xff, 10, 1, 2, 3};
 	struct lw_answer a;
 	size_t len;
 
@@ -269,7 +276,7 @@ static void test_nonglobal_answer_not_kept(void)
 
 static void test_loopback_rule(void)
 {
-	static const uint8_t global[4] = { 8, 8, 4, 4 }, lo[4] = { 127, 0, 0, 9 };
+	static const uint8_t global[4] = {8, 8, 4, 4}, lo[4] = {127, 0, 0, 9};
 	uint8_t msg[512];
 	size_t len;
 
@@ -288,7 +295,7 @@ static void test_loopback_rule(void)
 
 static void test_unsolicited_response(void)
 {
-	static const uint8_t global[4] = { 93, 184, 216, 99 };
+	static const uint8_t global[4] = {93, 184, 216, 99};
 	uint8_t msg[512];
 	uint64_t before = stat_get(LW_STAT_DNS_UNSOLICITED);
 	size_t len = build_a_response(msg, 0x7777, "evil.example.com", global);
