@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * `leakwatch policy [--config FILE]`: the effective policy, in the config
+ * file's own syntax, so that it can be saved, edited and fed back.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "policy.h"
+
+static const char usage[] =
+	"Usage: leakwatch policy [--config FILE]\n"
+	"\n"
+	"Print the effective policy (the built-in reserved names and address\n"
+	"blocks plus the config file) in the config file's own syntax. Built-in\n"
+	"entries are printed as comments: they are always in effect.\n"
+	"\n"
+	"Options:\n"
+	"  -c, --config FILE   apply this config file on top of the built-in policy\n"
+	"  -h, --help          show this help\n"
+	"\n"
+	"Examples:\n"
+	"  leakwatch policy\n"
+	"  leakwatch policy --config /etc/leakwatch.conf > effective.conf\n";
+
+int cmd_policy(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config = NULL;
+	char err[POLICY_ERR_LEN];
+	struct policy p;
+	int c, status = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "leakwatch policy: unexpected argument '%s'\n\n%s", argv[optind],
+			usage);
+		return EXIT_USAGE;
+	}
+
+	if (policy_init(&p)) {
+		fprintf(stderr, "leakwatch policy: out of memory\n");
+		return 1;
+	}
+	if (config && policy_load_file(&p, config, err, sizeof(err))) {
+		fprintf(stderr, "leakwatch policy: %s\n", err);
+		status = EXIT_USAGE;
+		goto out_free;
+	}
+	policy_print(&p, stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "leakwatch policy: cannot write the output\n");
+		status = 1;
+	}
+out_free:
+	policy_free(&p);
+	return status;
+}
