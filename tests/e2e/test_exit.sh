@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# leakwatch run's exit status (design.md §5): the command's own, 3 on a
+# verdict at or above --fail-on (default medium), --leak-exit-code N instead
+# of 3, --fail-on none never fails; and the report is still written.
+# shellcheck disable=SC2016 # the sh -c scripts expand their own $0
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+lw_require_root
+lw_require_helpers tcp-connect
+lw_setup
+r=$LW_TMP/exit.jsonl
+
+status()	# NAME EXPECTED [LEAKWATCH-OPTION...] -- CMD...
+{
+	local name=$1 want=$2
+	shift 2
+	lw_run_in "$LW_NS" "$r" --config "$LW_CONF" "$@"
+	lw_begin "$name"
+	lw_expect_rc "$want"
+	lw_expect "$r" valid
+}
+
+status exit-true 0 -- true
+lw_expect "$r" no-leak
+lw_end
+
+status exit-own-status-7 7 -- sh -c 'exit 7'
+lw_expect "$r" no-leak
+lw_end
+
+status exit-leak-3 3 -- "$LW_HELPERS/tcp-connect" leak.example.net 80
+lw_expect "$r" has-verdict --comm tcp-connect --kind direct
+lw_end
+
+# the leak's 3 wins over the command's own failure
+status exit-leak-over-own-status 3 -- sh -c '"$0" leak.example.net 80; exit 5' \
+	"$LW_HELPERS/tcp-connect"
+lw_end
+
+status exit-leak-exit-code-9 9 --leak-exit-code 9 -- "$LW_HELPERS/tcp-connect" leak.example.net 80
+lw_expect "$r" has-verdict --comm tcp-connect --kind direct
+lw_end
+
+status exit-fail-on-none 0 --fail-on none -- "$LW_HELPERS/tcp-connect" leak.example.net 80
+lw_expect "$r" has-verdict --comm tcp-connect --kind direct --severity high
+lw_end
+
+status exit-fail-on-none-own-status 4 --fail-on none -- sh -c '"$0" leak.example.net 80; exit 4' \
+	"$LW_HELPERS/tcp-connect"
+lw_end
+
+# a medium answer verdict is below --fail-on high
+status exit-fail-on-high-medium 0 --fail-on high -- getent ahosts foo.localhost
+lw_expect "$r" has-verdict --comm getent --kind answer --severity medium
+lw_end
+
+# a low verdict fails with --fail-on low
+status exit-fail-on-low 3 --fail-on low -- getent ahosts leak.test
+lw_expect "$r" has-verdict --comm getent --kind answer --severity low
+lw_end
+
+lw_begin exit-usage-2
+"$LW_BIN" run --fail-on nonsense -- true >/dev/null 2>&1
+rc=$?
+[ "$rc" = 2 ] || _lw_because "--fail-on nonsense: exit status $rc, expected 2"
+"$LW_BIN" run >/dev/null 2>&1
+rc=$?
+[ "$rc" = 2 ] || _lw_because "run without a command: exit status $rc, expected 2"
+lw_end

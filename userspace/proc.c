@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Process details from /proc, and the container / pod identity a cgroup
+ * path encodes.
+ *
+ * Every read may race with the process exiting (and its pid being reused):
+ * a missing file is "gone", never an error worth crashing for, and the
+ * start time is read again at the end so that fields of two different
+ * processes are never mixed.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+static uint64_t tick_ns(void)
+{
+	static uint64_t cached;
+	long hz;
+
+	if (!cached) {
+		hz = sysconf(_SC_CLK_TCK);
+		if (hz <= 0)
+			hz = 100;
+		cached = NSEC_PER_SEC / (uint64_t)hz;
+	}
+	return cached;
+}
+
+/* Read a whole (small) /proc file into buf, NUL-terminated. Returns the
+ * number of bytes read, or -errno. */
+static ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (off < size - 1) {
+		n = read(fd, buf + off, size - 1 - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			close(fd);
+			buf[off] = '\0';
+			return n;
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	buf[off] = '\0';
+	return (ssize_t)off;
+}
+
+/*
+ * Parse /proc/PID/stat. comm may hold spaces and ')' itself, so the fields
+ * after it are found from the *last* ')'. Field numbers as in proc(5):
+ * 1 pid, 2 (comm), 3 state, 4 ppid, ... 22 starttime.
+ */
+struct stat_fields {
+	char comm[16 + 1];
+	char state;
+	pid_t ppid;
+	uint64_t start_ticks;
+};
+
+static int read_stat(pid_t pid, struct stat_fields *st)
+{
+	char path[64], buf[1024];
+	char *open_paren, *close_paren, *p, *end;
+	unsigned long long v;
+	size_t len;
+	ssize_t n;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	n = read_file(path, buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 ? (int)n : -ESRCH;
+
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (!open_paren || !close_paren || close_paren < open_paren)
+		return -EINVAL;
+	len = (size_t)(close_paren - open_paren - 1);
+	if (len > sizeof(st->comm) - 1)
+		len = sizeof(st->comm) - 1;
+	memcpy(st->comm, open_paren + 1, len);
+	st->comm[len] = '\0';
+
+	p = close_paren + 1;
+	st->state = 0;
+	st->ppid = 0;
+	st->start_ticks = 0;
+	for (field = 3; field <= 22; field++) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return -EINVAL;
+		if (field == 3) {
+			st->state = *p;
+			p++;
+		} else {
+			errno = 0;
+			v = strtoull(p, &end, 10);
+			if (end == p || errno)
+				return -EINVAL;
+			if (field == 4)
+				st->ppid = (pid_t)v;
+			else if (field == 22)
+				st->start_ticks = v;
+			p = end;
+		}
+		/* skip the rest of the field (negative numbers, odd text) */
+		while (*p && *p != ' ')
+			p++;
+	}
+	return 0;
+}
+
+static bool stat_gone(const struct stat_fields *st)
+{
+	/* a zombie (Z) or dead (X) task has exited: its exe, cmdline and
+	 * cgroup are no longer its own */
+	return st->state == 'Z' || st->state == 'X' || st->state == 'x';
+}
+
+uint64_t proc_start_ns(pid_t pid)
+{
+	struct stat_fields st;
+
+	if (pid <= 0 || read_stat(pid, &st) || stat_gone(&st))
+		return 0;
+	return st.start_ticks * tick_ns();
+}
+
+bool proc_same_start(uint64_t proc_ns, uint64_t kernel_ns)
+{
+	uint64_t tick = tick_ns();
+
+	if (!proc_ns || !kernel_ns)
+		return false;
+	/* /proc truncates the kernel's ns to ticks, so kernel_ns lies in
+	 * [proc_ns, proc_ns + tick); allow one tick either way for a kernel
+	 * value taken from a clock that rounds differently. */
+	if (kernel_ns >= proc_ns)
+		return kernel_ns - proc_ns < 2 * tick;
+	return proc_ns - kernel_ns < tick;
+}
+
+static uint32_t read_uid(pid_t pid, bool *ok)
+{
+	char path[64], buf[4096], *line, *end;
+	unsigned long v;
+
+	*ok = false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	for (line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (strncmp(line, "Uid:", 4))
+			continue;
+		errno = 0;
+		v = strtoul(line + 4, &end, 10); /* real uid: the first of four */
+		if (end == line + 4 || errno)
+			return 0;
+		*ok = true;
+		return (uint32_t)v;
+	}
+	return 0;
+}
+
+static void read_exe(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, buf, size - 1);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+}
+
+static void read_cmdline(pid_t pid, struct proc_info *info)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	n = read_file(path, info->cmdline, sizeof(info->cmdline));
+	if (n <= 0) {
+		info->cmdline[0] = '\0';
+		info->cmdline_len = 0;
+		return;
+	}
+	/* read_file left a NUL after the data: count it when the last
+	 * argument lacks its own (truncated, or a rewritten argv) */
+	if (info->cmdline[n - 1] != '\0')
+		n++;
+	info->cmdline_len = (size_t)n;
+}
+
+static void read_cgroup(pid_t pid, char *out, size_t size)
+{
+	char path[64], buf[PROC_PATH_MAX + 1024], *line, *nl;
+	size_t len;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return;
+	for (line = buf; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (strncmp(line, "0::", 3))
+			continue;
+		line += 3;
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		if (len > size - 1)
+			len = size - 1;
+		memcpy(out, line, len);
+		out[len] = '\0';
+		return;
+	}
+}
+
+static void clear_all_but_pid(struct proc_info *info, pid_t pid)
+{
+	memset(info, 0, sizeof(*info));
+	info->pid = pid;
+	info->gone = true;
+}
+
+int proc_read(pid_t pid, uint64_t start_ns, struct proc_info *info)
+{
+	struct stat_fields st, again;
+	bool uid_ok;
+
+	memset(info, 0, sizeof(*info));
+	info->pid = pid;
+	if (pid <= 0 || read_stat(pid, &st) || stat_gone(&st))
+		goto gone;
+	if (start_ns && !proc_same_start(st.start_ticks * tick_ns(), start_ns))
+		goto gone;
+
+	info->ppid = st.ppid;
+	memcpy(info->comm, st.comm, sizeof(info->comm));
+	info->uid = read_uid(pid, &uid_ok);
+	read_exe(pid, info->exe, sizeof(info->exe));
+	read_cmdline(pid, info);
+	read_cgroup(pid, info->cgroup, sizeof(info->cgroup));
+
+	/* Still the same, living process? Otherwise some of the above may
+	 * belong to a successor that got the pid, or be empty. */
+	if (!uid_ok || read_stat(pid, &again) || stat_gone(&again) ||
+	    again.start_ticks != st.start_ticks)
+		goto gone;
+
+	cgroup_parse_identity(info->cgroup, info);
+	return 0;
+gone:
+	clear_all_but_pid(info, pid);
+	return -ESRCH;
+}
+
+/* --- cgroup path → container / pod identity ------------------------------- */
+
+static bool is_hex_lower(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+			return false;
+	return true;
+}
+
+/* A container id: exactly 64 lowercase hex digits. */
+static bool is_container_id(const char *s, size_t len)
+{
+	return len == 64 && is_hex_lower(s, len);
+}
+
+/* Does the component [s, s+len) equal prefix + 64 hex + suffix? Then
+ * return the id's start. */
+static const char *match_id(const char *s, size_t len, const char *prefix, const char *suffix)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+
+	if (len != pl + 64 + sl || strncmp(s, prefix, pl) || strncmp(s + pl + 64, suffix, sl))
+		return NULL;
+	return is_container_id(s + pl, 64) ? s + pl : NULL;
+}
+
+static bool comp_eq(const char *s, size_t len, const char *word)
+{
+	return strlen(word) == len && !strncmp(s, word, len);
+}
+
+static bool comp_has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+
+	return len >= sl && !strncmp(s + len - sl, suffix, sl);
+}
+
+/*
+ * A pod uid as written in a cgroup path: a UUID (36 characters, dashes at
+ * 8, 13, 18, 23; the systemd driver writes '_' for '-') or, for static
+ * pods, a 32-hex hash. Writes the canonical form (dashes, lowercase) to out.
+ */
+static bool parse_pod_uid(const char *s, size_t len, char out[37])
+{
+	size_t i;
+	char c;
+
+	if (len == 32) {
+		if (!is_hex_lower(s, len))
+			return false;
+		memcpy(out, s, len);
+		out[len] = '\0';
+		return true;
+	}
+	if (len != 36)
+		return false;
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-' && c != '_')
+				return false;
+			out[i] = '-';
+		} else if (isxdigit((unsigned char)c)) {
+			out[i] = (char)tolower((unsigned char)c);
+		} else {
+			return false;
+		}
+	}
+	out[len] = '\0';
+	return true;
+}
+
+static bool parse_qos(const char *s, size_t len, char out[16])
+{
+	static const char *const levels[] = {"burstable", "besteffort", "guaranteed"};
+	size_t i;
+
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		if (len == strlen(levels[i]) && !strncasecmp(s, levels[i], len)) {
+			strcpy(out, levels[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A systemd slice of the kubelet's systemd driver, e.g.
+ *   kubepods.slice, kubepods-burstable.slice,
+ *   kubepods-burstable-pod<uid_with_underscores>.slice, kubepods-pod<uid>.slice
+ * (kind and others prefix it: kubelet-kubepods-...). Returns whether the
+ * component is a kubepods slice; fills qos / pod_uid when it names them.
+ */
+static bool parse_kube_slice(const char *s, size_t len, struct proc_info *info)
+{
+	const char *k, *tok, *end = s + len - strlen(".slice");
+	char uid[37];
+	size_t tl;
+
+	if (!comp_has_suffix(s, len, ".slice"))
+		return false;
+	/* "kubepods" must be a whole dash-separated token */
+	for (k = s; k + 8 <= end; k++) {
+		if (strncmp(k, "kubepods", 8))
+			continue;
+		if ((k == s || k[-1] == '-') && (k + 8 == end || k[8] == '-'))
+			break;
+	}
+	if (k + 8 > end)
+		return false;
+	tok = k + 8;
+	while (tok < end) {
+		tok++; /* the '-' */
+		tl = 0;
+		while (tok + tl < end && tok[tl] != '-')
+			tl++;
+		if (tl > 3 && !strncmp(tok, "pod", 3)) {
+			if (parse_pod_uid(tok + 3, tl - 3, uid))
+				strcpy(info->pod_uid, uid);
+		} else {
+			parse_qos(tok, tl, info->qos);
+		}
+		tok += tl;
+	}
+	return true;
+}
+
+/* systemd unit name unescaping ("\x2d" → '-'), for a machine name. */
+static bool unescape_unit(const char *s, size_t len, char *out, size_t size)
+{
+	size_t i, o = 0;
+	unsigned int v;
+	char hex[3];
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '\\' && i + 3 < len && s[i + 1] == 'x' &&
+		    isxdigit((unsigned char)s[i + 2]) && isxdigit((unsigned char)s[i + 3])) {
+			hex[0] = s[i + 2];
+			hex[1] = s[i + 3];
+			hex[2] = '\0';
+			v = (unsigned int)strtoul(hex, NULL, 16);
+			c = (char)v;
+			i += 3;
+		}
+		if ((unsigned char)c < 0x20 || c == 0x7f || c == '/')
+			return false;
+		if (o + 1 >= size)
+			return false;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return o > 0;
+}
+
+void cgroup_parse_identity(const char *path, struct proc_info *info)
+{
+	bool in_kube = false, under_docker = false, kube_qos_next = false;
+	const char *comp, *end, *id;
+	char name[65], uid[37];
+	size_t len;
+
+	info->container_id[0] = '\0';
+	info->runtime[0] = '\0';
+	info->pod_uid[0] = '\0';
+	info->qos[0] = '\0';
+	if (!path)
+		return;
+
+	for (comp = path; *comp; comp = *end ? end + 1 : end) {
+		end = strchr(comp, '/');
+		if (!end)
+			end = comp + strlen(comp);
+		len = (size_t)(end - comp);
+		if (len == 0)
+			continue;
+
+		/* Kubernetes, cgroupfs driver: /kubepods[/QOS]/pod<uid>/<id> */
+		if (comp_eq(comp, len, "kubepods")) {
+			in_kube = true;
+			kube_qos_next = true;
+			continue;
+		}
+		if (in_kube && kube_qos_next) {
+			kube_qos_next = false;
+			if (parse_qos(comp, len, info->qos))
+				continue;
+		}
+		if (in_kube && len > 3 && !strncmp(comp, "pod", 3) &&
+		    parse_pod_uid(comp + 3, len - 3, uid)) {
+			strcpy(info->pod_uid, uid);
+			continue;
+		}
+		/* Kubernetes, systemd driver */
+		if (parse_kube_slice(comp, len, info)) {
+			in_kube = true;
+			continue;
+		}
+		if (comp_eq(comp, len, "docker")) {
+			under_docker = true;
+			continue;
+		}
+
+		if ((id = match_id(comp, len, "docker-", ".scope"))) {
+			memcpy(info->container_id, id, 64);
+			strcpy(info->runtime, "docker");
+		} else if ((id = match_id(comp, len, "cri-containerd-", ".scope"))) {
+			memcpy(info->container_id, id, 64);
+			strcpy(info->runtime, "containerd");
+		} else if ((id = match_id(comp, len, "crio-", ".scope")) ||
+			   (id = match_id(comp, len, "crio-", ""))) {
+			memcpy(info->container_id, id, 64);
+			strcpy(info->runtime, "cri-o");
+		} else if ((id = match_id(comp, len, "libpod-", ".scope")) ||
+			   (id = match_id(comp, len, "libpod-", ""))) {
+			memcpy(info->container_id, id, 64);
+			strcpy(info->runtime, "podman");
+		} else if (is_container_id(comp, len) && (under_docker || in_kube)) {
+			memcpy(info->container_id, comp, 64);
+			/* a bare id: /docker/<id> is docker's cgroupfs driver,
+			 * /kubepods/.../pod<uid>/<id> a CRI runtime (containerd) */
+			strcpy(info->runtime, under_docker ? "docker" : "containerd");
+		} else if (len > strlen("systemd-nspawn@.service") &&
+			   !strncmp(comp, "systemd-nspawn@", 15) &&
+			   comp_has_suffix(comp, len, ".service")) {
+			if (unescape_unit(comp + 15, len - 15 - 8, name, sizeof(name))) {
+				strcpy(info->container_id, name);
+				strcpy(info->runtime, "nspawn");
+			}
+		}
+		info->container_id[64] = '\0';
+	}
+
+	/* A pod without a QoS level in its path is a guaranteed pod. */
+	if (info->pod_uid[0] && !info->qos[0])
+		strcpy(info->qos, "guaranteed");
+	/* Pod fields only ever come from a kubepods hierarchy, and a QoS
+	 * level alone (a kubepods slice, no pod) identifies nothing. */
+	if (!in_kube || !info->pod_uid[0]) {
+		info->pod_uid[0] = '\0';
+		info->qos[0] = '\0';
+	}
+}
