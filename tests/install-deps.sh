@@ -13,6 +13,8 @@ pkgs=(
 	# tests: a real DNS server, real clients, namespaces
 	dnsmasq-base bind9-dnsutils musl-tools iproute2 curl python3 strace procps
 	valgrind
+	# tests/e2e/test_deploy.sh: manifest lint and checks
+	yamllint python3-yaml
 )
 missing=()
 for p in "${pkgs[@]}"; do
