@@ -27,6 +27,7 @@
  * ingress in softirq on the same CPU, so each direction has its own. */
 #define SCRATCH_EGRESS 0
 #define SCRATCH_INGRESS 1
+#define SCRATCH_LIBC 2 /* the libc uprobes (process context) */
 
 struct dns_ctx {
 	struct lw_scratch *s;
@@ -57,6 +58,17 @@ extern __u32 dns_skip_name(__u32 slot, __u32 len, __u32 off);
 /* Walk up to LW_DNS_MAX_ANSWERS answers from off: record global A/AAAA in
  * the answer set for scratch.owner; returns LW_DNS_* flags. */
 extern int dns_walk_answers(__u32 slot, __u32 len, __u32 off);
+/* Convert the dotted name text in msg[0, len) (NUL terminated or not) to
+ * lowercase wire form in name[], zero padded. Its wire length, or -1 for
+ * an empty label, a label over 63 bytes or a name over 255. */
+extern int dns_text_to_wire(__u32 slot, __u32 len);
+/* Collect the distinct addresses of a struct addrinfo list (user memory)
+ * or of a struct hostent's h_addr_list into msg[LIBC_ADDRS_OFF...],
+ * v4-mapped; how many (at most LW_LIBC_MAX_ADDRS). */
+extern int libc_walk_addrinfo(__u32 slot, __u64 ai);
+extern int libc_walk_hostent(__u32 slot, __u64 he);
+/* The libc scratch layout: name text, then the addresses. */
+#define LIBC_ADDRS_OFF LW_LIBC_NAME_MAX
 
 static __always_inline __u16 dns_u16(const struct lw_scratch *s, __u32 off)
 {
@@ -155,10 +167,12 @@ static __always_inline void dns_emit(struct dns_ctx *c, __u32 type,
 }
 
 /*
- * A query left the host (process context: current is the asker). A
- * reserved question taints the asker and is remembered until its response.
+ * A query left the host. The asker is the socket's owner when given (a TCP
+ * segment may leave in softirq), else current (UDP egress runs in the
+ * sender). A reserved question taints the asker and is remembered until
+ * its response.
  */
-static __always_inline void dns_on_query(struct dns_ctx *c)
+static __always_inline void dns_on_query(struct dns_ctx *c, const struct lw_sock_owner *owner)
 {
 	struct lw_scratch *s = c->s;
 	struct lw_pending_key pk = {};
@@ -175,7 +189,10 @@ static __always_inline void dns_on_query(struct dns_ctx *c)
 
 	stat_inc(LW_STAT_DNS_QUERIES);
 	suspicious = family_suspicious(m.family);
-	proc_current_id(&id);
+	if (owner)
+		id = owner->id;
+	else
+		proc_current_id(&id);
 	created = taint_mark(&id, suspicious);
 
 	pk.cookie = c->cookie;
@@ -185,7 +202,7 @@ static __always_inline void dns_on_query(struct dns_ctx *c)
 		stat_inc(LW_STAT_PENDING_FULL);
 	if (c->wire_len > c->len)
 		stat_inc(LW_STAT_DNS_TRUNCATED);
-	dns_emit(c, LW_EV_DNS_QUERY, NULL, &m,
+	dns_emit(c, LW_EV_DNS_QUERY, owner, &m,
 		 LW_DNS_RESERVED | (suspicious ? LW_DNS_SUSPICIOUS : 0), created);
 }
 

@@ -4,7 +4,8 @@
  * reads responses. These hooks run for every packet of every socket under
  * the cgroup, so anything that is not DNS must leave at once, decided from
  * the socket before a packet byte is read: a TCP packet costs a protocol
- * check, a UDP packet a port check and one sk_storage lookup.
+ * check and a port check (DNS over TCP: the remote port is 53), a UDP
+ * packet a port check and one sk_storage lookup.
  *
  * Egress also reports the first datagram of a connected UDP socket that
  * connect4/6 armed (a UDP connect alone is not traffic).
@@ -34,29 +35,45 @@ static __always_inline int udp_first_datagram(struct lw_sock_owner *owner)
 	return dest_check(owner->udp_dst, owner->udp_dport, IPPROTO_UDP);
 }
 
+/*
+ * The fast path, from the socket alone: UDP sockets with an owner (they
+ * talk DNS or await their first datagram) or a remote port 53 go on; TCP
+ * goes on only with a remote port 53 (client side of DNS over TCP); the
+ * rest leaves.
+ */
 SEC("cgroup_skb/egress")
 int lw_dns_egress(struct __sk_buff *skb)
 {
 	struct lw_sock_owner *owner;
 	struct bpf_sock *sk = skb->sk;
-	struct skb_udp u;
+	struct skb_l4 u;
+	__u8 proto;
 
 	if (!sk)
 		return 1;
 	sk = bpf_sk_fullsock(sk);
-	if (!sk || sk->protocol != IPPROTO_UDP)
+	if (!sk)
 		return 1;
-	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
-	if (!owner && sk_dst_port(sk) != DNS_PORT)
+	proto = sk->protocol;
+	if (proto == IPPROTO_TCP) {
+		if (sk_dst_port(sk) != DNS_PORT)
+			return 1;
+		owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+	} else if (proto == IPPROTO_UDP) {
+		owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+		if (!owner && sk_dst_port(sk) != DNS_PORT)
+			return 1;
+		if (owner && (owner->flags & LW_SOCK_UDP_PENDING))
+			return udp_first_datagram(owner);
+	} else {
 		return 1;
+	}
 
-	if (owner && (owner->flags & LW_SOCK_UDP_PENDING))
-		return udp_first_datagram(owner);
-	if (skb_parse_udp(skb, &u) || u.dport != DNS_PORT)
+	if (skb_parse_l4(skb, &u, proto) || u.dport != DNS_PORT)
 		return 1;
 	if (!owner) {
 		/* A socket connected to :53 before we attached. Egress of a
-		 * UDP send runs in the sender's context. */
+		 * send runs in the sender's context (for TCP, most often). */
 		owner = bpf_sk_storage_get(&sock_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 		if (!owner) {
 			stat_inc(LW_STAT_SKSTORAGE_FAIL);
@@ -65,7 +82,9 @@ int lw_dns_egress(struct __sk_buff *skb)
 		proc_fill_owner(owner);
 		owner->flags |= LW_SOCK_DNS;
 	}
-	skb_dns_query(skb, &u, bpf_get_socket_cookie(skb));
+	/* UDP egress runs in the sender; a TCP segment may leave later, from
+	 * softirq (ACK clocking, retransmits): then the owner is the asker. */
+	skb_dns_query(skb, &u, bpf_get_socket_cookie(skb), proto == IPPROTO_TCP ? owner : NULL);
 	return 1;
 }
 
@@ -74,17 +93,25 @@ int lw_dns_ingress(struct __sk_buff *skb)
 {
 	struct lw_sock_owner *owner;
 	struct bpf_sock *sk = skb->sk;
-	struct skb_udp u;
+	struct skb_l4 u;
+	__u8 proto;
 
 	if (!sk)
 		return 1;
 	sk = bpf_sk_fullsock(sk);
-	if (!sk || sk->protocol != IPPROTO_UDP)
+	if (!sk)
 		return 1;
+	proto = sk->protocol;
+	if (proto == IPPROTO_TCP) {
+		if (sk_dst_port(sk) != DNS_PORT)
+			return 1;
+	} else if (proto != IPPROTO_UDP) {
+		return 1;
+	}
 	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
 	if (!owner || !(owner->flags & LW_SOCK_DNS))
 		return 1;
-	if (skb_parse_udp(skb, &u) || u.sport != DNS_PORT)
+	if (skb_parse_l4(skb, &u, proto) || u.sport != DNS_PORT)
 		return 1;
 	skb_dns_response(skb, &u, bpf_get_socket_cookie(skb), owner);
 	return 1;

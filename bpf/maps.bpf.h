@@ -84,14 +84,35 @@ struct lw_scratch {
 	__u32 suffix_id;	 /* the question's reserved suffix */
 	__u8 family;
 	__u8 pad2[3];
+	__u32 lab;     /* dns_text_to_wire(): kept here, not in a register, so the
+		    * verifier does not follow each of its values separately */
+	__u32 n_addrs; /* libc_walk_*(): addresses collected, likewise */
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2); /* SCRATCH_EGRESS, SCRATCH_INGRESS */
+	__uint(max_entries, 3); /* SCRATCH_EGRESS, SCRATCH_INGRESS, SCRATCH_LIBC */
 	__type(key, __u32);
 	__type(value, struct lw_scratch);
 } scratch SEC(".maps") __weak;
+
+/* Resolver calls in progress in the C library, by pid_tgid. LRU: a thread
+ * that dies inside getaddrinfo() leaves its entry to age out. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LW_LIBC_CALL_ENTRIES);
+	__type(key, __u64);
+	__type(value, struct lw_libc_call);
+} libc_calls SEC(".maps") __weak;
+
+/* The watched cgroup (slot 0): uprobes are host-wide, so the libc probes
+ * act only for tasks under it (the root for `daemon`). */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} libc_cgroup SEC(".maps") __weak;
 
 /* Set by the loader before load (rodata) or at run time (data). */
 const volatile bool cfg_enforce __weak = false;

@@ -27,8 +27,8 @@ static __always_inline void addr4_mapped(__u32 ip4, __u8 out[16])
 /* Each ctx field read must be a constant offset from ctx itself. */
 #define ADDR6_COPY(ctx, out)                                                                       \
 	do {                                                                                       \
-		__u32 ___w[4] = {(ctx)->user_ip6[0], (ctx)->user_ip6[1], (ctx)->user_ip6[2],       \
-				 (ctx)->user_ip6[3]};                                              \
+		__u32 ___w[4] = { (ctx)->user_ip6[0], (ctx)->user_ip6[1], (ctx)->user_ip6[2],      \
+				  (ctx)->user_ip6[3] };                                            \
 		__builtin_memcpy(out, ___w, 16);                                                   \
 	} while (0)
 

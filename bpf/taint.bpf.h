@@ -14,7 +14,7 @@
  * Addresses the loader did not cover are local: fail quiet, not loud. */
 static __always_inline __u8 addr_kind(const __u8 addr[16])
 {
-	struct lw_lpm_key key = {.prefixlen = 128};
+	struct lw_lpm_key key = { .prefixlen = 128 };
 	__u8 *kind;
 
 	__builtin_memcpy(key.addr, addr, 16);

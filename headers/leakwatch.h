@@ -27,6 +27,7 @@
 #define LW_TAINT_ENTRIES 16384
 #define LW_ANSWER_ENTRIES 16384
 #define LW_PENDING_ENTRIES 8192
+#define LW_LIBC_CALL_ENTRIES 4096 /* libc lookups in progress */
 #define LW_SUFFIX_ENTRIES 1024
 #define LW_ADDRCLASS_ENTRIES 512
 #define LW_RINGBUF_BYTES (8u << 20)
@@ -63,6 +64,7 @@ enum lw_stat {
 	LW_STAT_DNS_QUERIES,	  /* reserved queries seen */
 	LW_STAT_DNS_RESPONSES,	  /* responses to reserved queries seen */
 	LW_STAT_BLOCKED,	  /* connects/sends refused (--enforce) */
+	LW_STAT_LIBC_LOOKUPS,	  /* reserved libc lookups seen */
 	LW_STAT_MAX,
 };
 /* Counters that mean evidence was lost (summed into events_lost). */
@@ -136,12 +138,33 @@ struct lw_sock_owner {
 #define LW_SOCK_DNS (1u << 0)	      /* talks to port 53 */
 #define LW_SOCK_UDP_PENDING (1u << 1) /* report udp_dst on first data */
 
+/* A resolver call in progress in the C library, keyed by pid_tgid: what the
+ * uretprobe needs that only the uprobe sees (the arguments). */
+struct lw_libc_call {
+	__u64 name;   /* const char *: the name asked */
+	__u64 result; /* where the result goes (struct addrinfo **, hostent **) */
+	__u64 sp;     /* stack pointer at entry: tells nested calls from stale ones */
+	__u32 func;   /* enum lw_libc_func */
+	__u32 depth;  /* nested resolver calls of the same thread (glibc and musl
+		       * implement gethostbyname with gethostbyname_r) */
+};
+
+enum lw_libc_func {
+	LW_LIBC_GETADDRINFO = 1,
+	LW_LIBC_GETHOSTBYNAME,
+	LW_LIBC_GETHOSTBYNAME2,
+	LW_LIBC_GETHOSTBYNAME_R,
+	LW_LIBC_GETHOSTBYNAME2_R,
+	LW_LIBC_FUNC_MAX,
+};
+
 /* Ring buffer events. */
 enum lw_event_type {
 	LW_EV_DNS_QUERY = 1,
 	LW_EV_DNS_RESPONSE,
 	LW_EV_CONNECT,
 	LW_EV_EXIT,
+	LW_EV_LIBC_LOOKUP,
 };
 
 /* Common header of every event. */
@@ -200,6 +223,28 @@ struct lw_exit_event {
 	__u32 pad;
 };
 
+/*
+ * A name resolved through the C library (uretprobe on getaddrinfo() and the
+ * gethostbyname() family): names answered by /etc/hosts, nss-resolve over
+ * varlink or a DoT/DoH stub never reach port 53 as the asking process.
+ * Sent for reserved names, and for ordinary names of a process inside a
+ * follow-on window (to name its destinations).
+ */
+#define LW_LIBC_NAME_MAX 256 /* dotted text, NUL terminated */
+#define LW_LIBC_MAX_ADDRS 16
+struct lw_libc_event {
+	struct lw_event_hdr hdr;
+	char name[LW_LIBC_NAME_MAX];
+	__u8 addrs[LW_LIBC_MAX_ADDRS][16]; /* distinct answers, v4-mapped */
+	__u32 suffix_id;		   /* reserved suffix of the name, or ~0 */
+	__u8 family;			   /* enum lw_family of that suffix */
+	__u8 func;			   /* enum lw_libc_func */
+	__u8 n_addrs;			   /* valid entries of addrs[] */
+	__u8 flags;			   /* LW_DNS_* (RESERVED, SUSPICIOUS, ...) */
+	__s32 ret;			   /* the call's return value (0: resolved) */
+	__u32 pad;
+};
+
 /* The BPF and userspace compilers must agree on these layouts. */
 #define LW_ASSERT_SIZE(type, n) _Static_assert(sizeof(type) == (n), #type " layout changed")
 LW_ASSERT_SIZE(struct lw_suffix_key, 64);
@@ -214,5 +259,7 @@ LW_ASSERT_SIZE(struct lw_event_hdr, 64);
 LW_ASSERT_SIZE(struct lw_dns_event, 64 + 32 + LW_DNS_CAPTURE);
 LW_ASSERT_SIZE(struct lw_connect_event, 64 + 24 + 32);
 LW_ASSERT_SIZE(struct lw_exit_event, 64 + 32 + 8);
+LW_ASSERT_SIZE(struct lw_libc_call, 32);
+LW_ASSERT_SIZE(struct lw_libc_event, 64 + 256 + 256 + 16);
 
 #endif /* __LEAKWATCH_H */

@@ -69,6 +69,9 @@ static void json_process(struct json *j, const struct tproc *p)
 	kv_string_or_null(j, "cgroup", p->info_read ? info->cgroup : NULL);
 	kv_string_or_null(j, "container_id", p->info_read ? info->container_id : NULL);
 	kv_string_or_null(j, "pod_uid", p->info_read ? info->pod_uid : NULL);
+	/* additive (design.md §6): what the cgroup path also says */
+	kv_string_or_null(j, "container_runtime", p->info_read ? info->runtime : NULL);
+	kv_string_or_null(j, "pod_qos", p->info_read ? info->qos : NULL);
 	json_kv_bool(j, "exited_before_read", !p->info_read);
 	json_object_end(j);
 }
@@ -86,9 +89,13 @@ static void json_names(struct json *j, const struct tproc *p)
 		json_kv_string(j, "name", n->text);
 		json_kv_string(j, "suffix", n->suffix);
 		json_kv_string(j, "family", family_name(n->family));
-		json_kv_string(j, "qtype", dns_type_name(n->qtype));
-		json_kv_string(j, "source", "dns");
+		/* libc lookups have no query type and no resolver; "function"
+		 * (additive) names the C library call */
+		kv_string_or_null(j, "qtype", n->libc ? NULL : dns_type_name(n->qtype));
+		json_kv_string(j, "source", n->libc ? "libc" : "dns");
 		kv_string_or_null(j, "resolver", n->resolver);
+		if (n->libc)
+			kv_string_or_null(j, "function", libc_func_name(n->func));
 		json_key(j, "answers");
 		json_array_begin(j);
 		for (k = 0; k < n->n_answers; k++) {
@@ -163,10 +170,24 @@ static void json_verdict(struct json *j, const struct tverdict *v)
 	if (v->kind != VERDICT_ANSWER)
 		json_kv_string(j, "proto", proto_name(v->proto));
 	json_kv_bool(j, "blocked", v->blocked);
+	if (v->kind == VERDICT_RESOLVER) {
+		/* additive: processes whose lookup a local stub sent upstream */
+		size_t i;
+
+		json_key(j, "clients");
+		json_array_begin(j);
+		for (i = 0; i < v->n_clients; i++) {
+			json_object_begin(j);
+			json_kv_uint(j, "pid", v->clients[i].pid);
+			json_kv_string(j, "comm", v->clients[i].comm);
+			json_object_end(j);
+		}
+		json_array_end(j);
+	}
 	json_object_end(j);
 }
 
-int report_json(struct json *j, int fd, const struct tproc *p)
+int report_json(struct json *j, int fd, const struct tproc *p, bool complete)
 {
 	char now[64];
 	size_t i;
@@ -186,6 +207,7 @@ int report_json(struct json *j, int fd, const struct tproc *p)
 	json_array_end(j);
 	json_kv_bool(j, "leak", p->n_verdicts > 0);
 	json_kv_bool(j, "exited", p->exited);
+	json_kv_bool(j, "complete", complete);
 	json_object_end(j);
 	return json_write_line(j, fd);
 }
@@ -219,13 +241,18 @@ uint64_t summary_events_lost(const struct summary *s)
 	return lost;
 }
 
-int report_summary_json(struct json *j, int fd, const struct summary *s)
+static int counters_json(struct json *j, int fd, const char *type, const struct summary *s)
 {
 	unsigned int i;
+	char now[64];
 
 	json_reset(j);
 	json_object_begin(j);
-	json_kv_string(j, "type", "summary");
+	json_kv_string(j, "type", type);
+	if (!strcmp(type, "stats")) {
+		iso_time(now, sizeof(now));
+		json_kv_string(j, "time", now);
+	}
 	json_kv_uint(j, "processes", s->processes);
 	json_kv_uint(j, "leaks", s->leaks);
 	json_kv_uint(j, "events_lost", summary_events_lost(s));
@@ -248,6 +275,16 @@ int report_summary_json(struct json *j, int fd, const struct summary *s)
 	}
 	json_object_end(j);
 	return json_write_line(j, fd);
+}
+
+int report_summary_json(struct json *j, int fd, const struct summary *s)
+{
+	return counters_json(j, fd, "summary", s);
+}
+
+int report_stats_json(struct json *j, int fd, const struct summary *s)
+{
+	return counters_json(j, fd, "stats", s);
 }
 
 /* --- text ------------------------------------------------------------------ */
@@ -280,10 +317,15 @@ static void text_names(FILE *out, const struct tproc *p)
 	for (i = 0; i < p->n_names; i++) {
 		const struct tname *n = &p->names[i];
 
-		fprintf(out, "    looked up %s %s (%s, asked %s, %u time%s)",
-			esc(n->text, buf, sizeof(buf)), dns_type_name(n->qtype),
-			family_name(n->family), n->resolver[0] ? n->resolver : "?", n->count,
-			n->count == 1 ? "" : "s");
+		if (n->libc)
+			fprintf(out, "    looked up %s (%s, through libc %s, %u time%s)",
+				esc(n->text, buf, sizeof(buf)), family_name(n->family),
+				libc_func_name(n->func) ?: "?", n->count, n->count == 1 ? "" : "s");
+		else
+			fprintf(out, "    looked up %s %s (%s, asked %s, %u time%s)",
+				esc(n->text, buf, sizeof(buf)), dns_type_name(n->qtype),
+				family_name(n->family), n->resolver[0] ? n->resolver : "?",
+				n->count, n->count == 1 ? "" : "s");
 		if (n->n_answers) {
 			fputs(" ->", out);
 			for (k = 0; k < n->n_answers; k++) {

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "leakwatch.skel.h"
+#include "libc_probe.h"
 #include "sensor.h"
 
 static bool verbose;
@@ -32,6 +33,7 @@ static const char *const stat_names[LW_STAT_MAX] = {
 	[LW_STAT_DNS_QUERIES] = "dns_reserved_queries",
 	[LW_STAT_DNS_RESPONSES] = "dns_reserved_responses",
 	[LW_STAT_BLOCKED] = "blocked",
+	[LW_STAT_LIBC_LOOKUPS] = "libc_reserved_lookups",
 };
 
 const char *stat_name(unsigned int idx)
@@ -41,10 +43,11 @@ const char *stat_name(unsigned int idx)
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_DEBUG && !verbose)
+	/* Without -v, failures surface as one line of ours (sensor->err):
+	 * libbpf's warnings include whole verifier logs. */
+	if (!verbose)
 		return 0;
-	if (level == LIBBPF_INFO && !verbose)
-		return 0;
+	(void)level;
 	return vfprintf(stderr, fmt, args);
 }
 
@@ -62,11 +65,7 @@ int sensor_probe(struct sensor *s)
 {
 	struct stat st;
 
-	if (geteuid() != 0)
-		return fail(s, -EPERM,
-			    "must run as root (needs CAP_BPF, CAP_PERFMON, "
-			    "CAP_NET_ADMIN and CAP_SYS_ADMIN to load and attach)");
-	if (stat("/sys/kernel/btf/vmlinux", &st))
+	if (stat("/sys/kernel/btf/vmlinux", &st) || !S_ISREG(st.st_mode) || !st.st_size)
 		return fail(s, -ENOENT,
 			    "kernel has no BTF (/sys/kernel/btf/vmlinux): "
 			    "CONFIG_DEBUG_INFO_BTF=y is required");
@@ -91,6 +90,12 @@ int sensor_load(struct sensor *s, const struct sensor_opts *opts)
 	if (!s->skel)
 		return fail(s, -errno, "failed to open the BPF object: %s", strerror(errno));
 	s->skel->rodata->cfg_enforce = opts->enforce;
+	if (opts->ringbuf_bytes &&
+	    bpf_map__set_max_entries(s->skel->maps.events, opts->ringbuf_bytes))
+		return fail(s, -EINVAL,
+			    "ring buffer size %u is not a power of 2 of at least "
+			    "one page",
+			    opts->ringbuf_bytes);
 
 	err = leakwatch_bpf__load(s->skel);
 	if (err)
@@ -121,7 +126,7 @@ int sensor_fill_suffixes(int fd, const struct policy *p)
 
 	clear_map(fd, sizeof(struct lw_suffix_key));
 	for (i = 0; i < p->n_suffixes; i++) {
-		struct lw_suffix_val val = {.family = p->suffixes[i].family, .id = i};
+		struct lw_suffix_val val = { .family = p->suffixes[i].family, .id = i };
 		struct lw_suffix_key key;
 
 		memset(&key, 0, sizeof(key));
@@ -134,7 +139,7 @@ int sensor_fill_suffixes(int fd, const struct policy *p)
 
 static int lpm_put(int fd, const uint8_t prefix[16], int plen, uint8_t kind)
 {
-	struct lw_lpm_key key = {.prefixlen = plen};
+	struct lw_lpm_key key = { .prefixlen = plen };
 
 	memcpy(key.addr, prefix, 16);
 	return bpf_map_update_elem(fd, &key, &kind, BPF_ANY) ? -errno : 0;
@@ -147,8 +152,8 @@ static int lpm_put(int fd, const uint8_t prefix[16], int plen, uint8_t kind)
  */
 int sensor_fill_addr_class(int fd, const struct policy *p)
 {
-	static const uint8_t v4mapped[16] = {[10] = 0xff, [11] = 0xff};
-	static const uint8_t global_unicast[16] = {0x20};
+	static const uint8_t v4mapped[16] = { [10] = 0xff, [11] = 0xff };
+	static const uint8_t global_unicast[16] = { 0x20 };
 	static const uint8_t any[16];
 	int err;
 	size_t i;
@@ -199,6 +204,39 @@ static int attach_one(struct sensor *s, struct bpf_program *prog, int cgroup_fd)
 	return 0;
 }
 
+/* The libc uprobes: best effort, the wire capture stands without them. */
+static void sensor_attach_libc(struct sensor *s, int cgroup_fd)
+{
+	__u32 key = 0;
+
+	if (cgroup_fd < 0 || bpf_map_update_elem(bpf_map__fd(s->skel->maps.libc_cgroup), &key,
+						 &cgroup_fd, BPF_ANY)) {
+		fprintf(stderr, "leakwatch: libc probes off: cannot scope them to the cgroup: %s\n",
+			strerror(errno));
+		return;
+	}
+	s->libc = libc_probe_new(s->skel, verbose);
+	if (!s->libc)
+		return;
+	libc_probe_scan(s->libc);
+	if (!libc_probe_count(s->libc))
+		fprintf(stderr, "leakwatch: libc probes off: no C library could be probed; "
+				"names from /etc/hosts and nss are not seen\n");
+	else
+		s->dns_capture = "skb+libc";
+}
+
+/*
+ * C libraries that appeared since the last call (new containers). The
+ * daemon calls this from its loop, not from a thread: capabilities are
+ * per thread, and a thread would keep every one the daemon dropped.
+ */
+void sensor_rescan_libc(struct sensor *s)
+{
+	if (s->libc)
+		libc_probe_scan(s->libc);
+}
+
 int sensor_attach(struct sensor *s, int cgroup_fd)
 {
 	struct leakwatch_bpf *k = s->skel;
@@ -211,7 +249,10 @@ int sensor_attach(struct sensor *s, int cgroup_fd)
 	err = err ?: attach_one(s, k->progs.lw_sendmsg6, cgroup_fd);
 	err = err ?: attach_one(s, k->progs.lw_dns_egress, cgroup_fd);
 	err = err ?: attach_one(s, k->progs.lw_dns_ingress, cgroup_fd);
-	return err;
+	if (err)
+		return err;
+	sensor_attach_libc(s, cgroup_fd);
+	return 0;
 }
 
 int sensor_events_fd(const struct sensor *s)
@@ -242,6 +283,8 @@ void sensor_destroy(struct sensor *s)
 {
 	int i;
 
+	libc_probe_free(s->libc);
+	s->libc = NULL;
 	for (i = s->n_links - 1; i >= 0; i--)
 		bpf_link__destroy(s->links[i]);
 	s->n_links = 0;

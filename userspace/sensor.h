@@ -17,19 +17,22 @@
 struct leakwatch_bpf;
 struct bpf_link;
 struct ring_buffer;
+struct libc_probe;
 
 #define SENSOR_MAX_LINKS 8
 
 struct sensor_opts {
 	bool enforce;
 	bool verbose;
+	uint32_t ringbuf_bytes; /* 0: LW_RINGBUF_BYTES; a power of 2, >= page */
 };
 
 struct sensor {
 	struct leakwatch_bpf *skel;
 	struct bpf_link *links[SENSOR_MAX_LINKS];
 	int n_links;
-	const char *dns_capture; /* the DNS backend in use: "skb" */
+	struct libc_probe *libc; /* the libc uprobes, or NULL */
+	const char *dns_capture; /* the DNS backends in use: "skb", "skb+libc" */
 	char err[512];
 };
 
@@ -44,7 +47,13 @@ int sensor_apply_policy(struct sensor *s, const struct policy *p);
 /* The two policy maps on their own (also used by the BPF tests). -errno. */
 int sensor_fill_suffixes(int fd, const struct policy *p);
 int sensor_fill_addr_class(int fd, const struct policy *p);
-/* Attach every program; the cgroup hooks to the cgroup v2 directory fd. */
+/* Probe C libraries that appeared since the last call (daemon, every few s). */
+void sensor_rescan_libc(struct sensor *s);
+/* Attach every program; the cgroup hooks to the cgroup v2 directory fd.
+ * The libc uprobes go on every C library in use (their programs act only
+ * for tasks under that cgroup), rescanned every few seconds from a
+ * background thread for libraries of containers started later; failing
+ * to set them up is a warning, not an error (the wire capture remains). */
 int sensor_attach(struct sensor *s, int cgroup_fd);
 /* The ring buffer's map fd. */
 int sensor_events_fd(const struct sensor *s);

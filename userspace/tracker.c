@@ -14,6 +14,9 @@
 
 #define PROC_BUCKETS 1024
 #define ANSWERSET_MAX 8192
+#define RECENT_MAX 256 /* recent reserved lookups and resolver verdicts */
+#define CLIENT_WINDOW_NS (5ull * 1000000000ull)
+#define CLIENT_SKEW_NS (1ull * 1000000000ull) /* events of two CPUs may cross */
 
 /* Userspace's copy of the reserved answer set, to name `direct` verdicts
  * (which reserved name, which process asked). A bounded ring. */
@@ -24,6 +27,22 @@ struct answer_entry {
 	char name[DNS_TEXT_MAX];
 };
 
+/* A reserved lookup answered locally (a stub on a local address, or the C
+ * library), or a resolver verdict: the two ends of a stub forwarding a
+ * client's name upstream, joined by name within CLIENT_WINDOW_NS. */
+struct recent {
+	uint64_t time_ns;
+	uint32_t tgid;
+	uint64_t start_ns;
+	char comm[LW_COMM_LEN + 1];
+	char name[LW_DNS_NAME_MAX + 1];
+};
+
+struct recent_ring {
+	struct recent e[RECENT_MAX];
+	size_t n, next;
+};
+
 struct tracker {
 	const struct policy *policy;
 	tracker_verdict_fn on_verdict;
@@ -32,7 +51,9 @@ struct tracker {
 	struct answer_entry *answers;
 	size_t n_answers, next_answer;
 	struct tracker_stats stats;
-	struct dns_msg msg; /* scratch: too big for the stack */
+	struct recent_ring lookups;  /* clients' reserved lookups */
+	struct recent_ring verdicts; /* resolver verdicts */
+	struct dns_msg msg;	     /* scratch: too big for the stack */
 };
 
 static const char *const kind_names[] = {
@@ -51,6 +72,19 @@ static const char *const severity_names[] = {
 const char *verdict_kind_name(uint8_t kind)
 {
 	return kind <= VERDICT_ANSWER ? kind_names[kind] : NULL;
+}
+
+static const char *const libc_func_names[LW_LIBC_FUNC_MAX] = {
+	[LW_LIBC_GETADDRINFO] = "getaddrinfo",
+	[LW_LIBC_GETHOSTBYNAME] = "gethostbyname",
+	[LW_LIBC_GETHOSTBYNAME2] = "gethostbyname2",
+	[LW_LIBC_GETHOSTBYNAME_R] = "gethostbyname_r",
+	[LW_LIBC_GETHOSTBYNAME2_R] = "gethostbyname2_r",
+};
+
+const char *libc_func_name(uint8_t func)
+{
+	return func < LW_LIBC_FUNC_MAX ? libc_func_names[func] : NULL;
 }
 
 const char *severity_name(uint8_t sev)
@@ -171,6 +205,16 @@ static struct tproc *proc_get(struct tracker *t, const struct lw_event_hdr *h)
 	return p;
 }
 
+static struct tproc *proc_find(struct tracker *t, uint32_t tgid, uint64_t start_ns)
+{
+	struct tproc *p;
+
+	for (p = t->buckets[tgid % PROC_BUCKETS]; p; p = p->next)
+		if (p->tgid == tgid && p->start_ns == start_ns)
+			return p;
+	return NULL;
+}
+
 static bool family_suspicious(uint8_t family)
 {
 	return family == LW_FAMILY_NXDOMAIN || family == LW_FAMILY_IANA;
@@ -221,21 +265,113 @@ static void name_text(struct tracker *t, const struct dns_name *n, char *buf, si
 	}
 }
 
-static struct tname *name_find(struct tracker *t, struct tproc *p, const char *text, uint16_t qtype)
+/* The names[] entry of (name, query type, source). libc entries have no
+ * query type (0). */
+static struct tname *name_find(struct tracker *t, struct tproc *p, const char *text, uint16_t qtype,
+			       bool libc)
 {
 	struct tname *n;
 	size_t i;
 
 	for (i = 0; i < p->n_names; i++)
-		if (p->names[i].qtype == qtype && !strcasecmp(p->names[i].text, text))
+		if (p->names[i].qtype == qtype && p->names[i].libc == libc &&
+		    !strcasecmp(p->names[i].text, text))
 			return &p->names[i];
 	n = grow(t, (void **)&p->names, &p->n_names, &p->cap_names, sizeof(*n));
 	if (n) {
 		snprintf(n->text, sizeof(n->text), "%s", text);
 		n->qtype = qtype;
 		n->rcode = -1;
+		n->libc = libc;
 	}
 	return n;
+}
+
+/* --- stub forwarding: who asked the stub what it then sent upstream ------ */
+
+static void recent_add(struct recent_ring *r, const struct tproc *p, const char *name,
+		       uint64_t time_ns)
+{
+	struct recent *e;
+
+	if (strlen(name) > LW_DNS_NAME_MAX)
+		return;
+	e = &r->e[r->next];
+	r->next = (r->next + 1) % RECENT_MAX;
+	if (r->n < RECENT_MAX)
+		r->n++;
+	e->time_ns = time_ns;
+	e->tgid = p->tgid;
+	e->start_ns = p->start_ns;
+	memcpy(e->comm, p->comm, sizeof(e->comm));
+	snprintf(e->name, sizeof(e->name), "%s", name);
+}
+
+/* Does a recent entry name the same lookup, close enough in time? */
+static bool recent_match(const struct recent *e, const char *name, uint64_t time_ns)
+{
+	if (strcasecmp(e->name, name))
+		return false;
+	if (e->time_ns > time_ns)
+		return e->time_ns - time_ns <= CLIENT_SKEW_NS;
+	return time_ns - e->time_ns <= CLIENT_WINDOW_NS;
+}
+
+static void verdict_add_client(struct tverdict *v, uint32_t pid, const char *comm)
+{
+	size_t i;
+
+	for (i = 0; i < v->n_clients; i++)
+		if (v->clients[i].pid == pid)
+			return;
+	if (v->n_clients >= TVERDICT_MAX_CLIENTS)
+		return;
+	v->clients[v->n_clients].pid = pid;
+	memcpy(v->clients[v->n_clients].comm, comm, sizeof(v->clients[0].comm));
+	v->n_clients++;
+}
+
+/* A resolver verdict about to be made: the processes that looked the same
+ * name up locally just before are the stub's clients. */
+static void find_clients(struct tracker *t, const struct tproc *p, struct tverdict *v,
+			 uint64_t time_ns)
+{
+	size_t i;
+
+	for (i = 0; i < t->lookups.n; i++) {
+		const struct recent *e = &t->lookups.e[i];
+
+		if (e->tgid != p->tgid && recent_match(e, v->name, time_ns))
+			verdict_add_client(v, e->tgid, e->comm);
+	}
+}
+
+/* A local lookup seen after the stub's verdict (the C library reports at
+ * return, after the stub forwarded): add the client to that verdict. */
+static void join_late_client(struct tracker *t, const struct tproc *client, const char *name,
+			     uint64_t time_ns)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->verdicts.n; i++) {
+		const struct recent *e = &t->verdicts.e[i];
+		struct tproc *stub;
+
+		if (e->tgid == client->tgid || !recent_match(e, name, time_ns))
+			continue;
+		stub = proc_find(t, e->tgid, e->start_ns);
+		for (k = 0; stub && k < stub->n_verdicts; k++)
+			if (stub->verdicts[k].kind == VERDICT_RESOLVER &&
+			    !strcasecmp(stub->verdicts[k].name, name))
+				verdict_add_client(&stub->verdicts[k], client->tgid, client->comm);
+	}
+}
+
+/* A reserved name asked of a local resolver or the C library. */
+static void local_lookup(struct tracker *t, struct tproc *p, const char *name, uint64_t time_ns)
+{
+	recent_add(&t->lookups, p, name, time_ns);
+	join_late_client(t, p, name, time_ns);
 }
 
 /* Parse an event's payload; the question is what the kernel matched. */
@@ -285,7 +421,7 @@ static void on_query(struct tracker *t, struct tproc *p, const struct lw_dns_eve
 	if (!sfx)
 		return;
 	name_text(t, &t->msg.q[0].name, text, sizeof(text), &malformed);
-	n = name_find(t, p, text, t->msg.q[0].type);
+	n = name_find(t, p, text, t->msg.q[0].type, false);
 	if (!n)
 		return;
 	n->count++;
@@ -296,8 +432,14 @@ static void on_query(struct tracker *t, struct tproc *p, const struct lw_dns_eve
 	if (family_suspicious(sfx->family))
 		open_window(p, text, sfx->family);
 
-	/* The name itself left the site: a global resolver was asked. */
-	if (family_stays_local(sfx->family) && addr_is_leak_target(t, e->peer)) {
+	if (!addr_is_leak_target(t, e->peer)) {
+		local_lookup(t, p, text, e->hdr.time_ns);
+		return;
+	}
+	/* The name itself left the site: a global resolver was asked. A local
+	 * stub forwarding a client's name is the sender; the clients seen
+	 * asking it just before are named in the verdict. */
+	if (family_stays_local(sfx->family)) {
 		memset(&v, 0, sizeof(v));
 		v.kind = VERDICT_RESOLVER;
 		v.severity = SEV_MEDIUM;
@@ -306,7 +448,9 @@ static void on_query(struct tracker *t, struct tproc *p, const struct lw_dns_eve
 		v.has_addr = true;
 		v.port = e->peer_port;
 		v.proto = e->proto;
+		find_clients(t, p, &v, e->hdr.time_ns);
 		add_verdict(t, p, &v);
+		recent_add(&t->verdicts, p, text, e->hdr.time_ns);
 	}
 }
 
@@ -350,36 +494,16 @@ static uint8_t answer_severity(uint8_t family)
 	return family == LW_FAMILY_LOOPBACK || family == LW_FAMILY_NXDOMAIN ? SEV_MEDIUM : SEV_LOW;
 }
 
-static void on_reserved_response(struct tracker *t, struct tproc *p, const struct lw_dns_event *e)
+/* The answers to a reserved name, from the wire or the C library: keep
+ * them, add the global ones to the answer set, judge the family rule. */
+static void fold_answers(struct tracker *t, struct tproc *p, struct tname *n,
+			 const struct reserved_suffix *sfx, const char *text,
+			 const uint8_t (*addrs)[16], size_t k)
 {
-	uint8_t addrs[TNAME_MAX_ANSWERS][16];
-	const struct reserved_suffix *sfx;
-	char text[DNS_TEXT_MAX];
-	bool malformed = false;
 	struct tverdict v;
-	struct tname *n;
-	size_t i, k;
+	size_t i, j;
 
-	sfx = event_suffix(t, &t->msg, e);
-	if (!sfx)
-		return;
-	name_text(t, &t->msg.q[0].name, text, sizeof(text), &malformed);
-	n = name_find(t, p, text, t->msg.q[0].type);
-	if (!n)
-		return;
-	if (!n->count) { /* the query went unseen */
-		n->count = 1;
-		addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
-	}
-	n->malformed |= malformed;
-	snprintf(n->suffix, sizeof(n->suffix), "%s", sfx->name);
-	n->family = sfx->family;
-	n->rcode = t->msg.rcode;
-
-	k = dns_answer_addrs(&t->msg, addrs, TNAME_MAX_ANSWERS);
 	for (i = 0; i < k; i++) {
-		size_t j;
-
 		for (j = 0; j < n->n_answers; j++)
 			if (!memcmp(n->answers[j], addrs[i], 16))
 				break;
@@ -398,6 +522,35 @@ static void on_reserved_response(struct tracker *t, struct tproc *p, const struc
 		v.has_addr = true;
 		add_verdict(t, p, &v);
 	}
+}
+
+static void on_reserved_response(struct tracker *t, struct tproc *p, const struct lw_dns_event *e)
+{
+	uint8_t addrs[TNAME_MAX_ANSWERS][16];
+	const struct reserved_suffix *sfx;
+	char text[DNS_TEXT_MAX];
+	bool malformed = false;
+	struct tname *n;
+	size_t k;
+
+	sfx = event_suffix(t, &t->msg, e);
+	if (!sfx)
+		return;
+	name_text(t, &t->msg.q[0].name, text, sizeof(text), &malformed);
+	n = name_find(t, p, text, t->msg.q[0].type, false);
+	if (!n)
+		return;
+	if (!n->count) { /* the query went unseen */
+		n->count = 1;
+		addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
+	}
+	n->malformed |= malformed;
+	snprintf(n->suffix, sizeof(n->suffix), "%s", sfx->name);
+	n->family = sfx->family;
+	n->rcode = t->msg.rcode;
+
+	k = dns_answer_addrs(&t->msg, addrs, TNAME_MAX_ANSWERS);
+	fold_answers(t, p, n, sfx, text, addrs, k);
 }
 
 /* An ordinary name resolved inside a window: remember it to name the
@@ -429,6 +582,62 @@ static void on_response(struct tracker *t, struct tproc *p, const struct lw_dns_
 		on_reserved_response(t, p, e);
 	else
 		on_window_response(t, p);
+}
+
+/*
+ * A name resolved through the C library. Reserved: a names[] entry with
+ * source libc (no resolver: /etc/hosts, nss, a stub over varlink), its
+ * answers judged exactly as a DNS response's. Ordinary (the process is in
+ * a follow-on window): remembered to name the destination that follows.
+ */
+static void on_libc(struct tracker *t, struct tproc *p, const struct lw_libc_event *e)
+{
+	uint8_t addrs[LW_LIBC_MAX_ADDRS][16];
+	const struct reserved_suffix *sfx;
+	char text[LW_LIBC_NAME_MAX];
+	struct tresolved *r;
+	struct tname *n;
+	size_t i, k, len;
+
+	memcpy(text, e->name, sizeof(text));
+	text[sizeof(text) - 1] = '\0';
+	len = strlen(text);
+	if (len > 1 && text[len - 1] == '.')
+		text[len - 1] = '\0';
+	if (!text[0])
+		return;
+	k = e->n_addrs < LW_LIBC_MAX_ADDRS ? e->n_addrs : LW_LIBC_MAX_ADDRS;
+	memcpy(addrs, e->addrs, k * 16);
+
+	if (!(e->flags & LW_DNS_RESERVED)) {
+		for (i = 0; i < k; i++) {
+			r = grow(t, (void **)&p->resolved, &p->n_resolved, &p->cap_resolved,
+				 sizeof(*r));
+			if (!r)
+				return;
+			memcpy(r->addr, addrs[i], 16);
+			snprintf(r->name, sizeof(r->name), "%s", text);
+		}
+		return;
+	}
+	sfx = policy_match_name(t->policy, text);
+	if (!sfx && e->suffix_id < t->policy->n_suffixes)
+		sfx = &t->policy->suffixes[e->suffix_id]; /* policy changed since */
+	if (!sfx)
+		return;
+	n = name_find(t, p, text, 0, true);
+	if (!n)
+		return;
+	n->count++;
+	if (!n->func)
+		n->func = e->func;
+	n->libc_ret = e->ret;
+	snprintf(n->suffix, sizeof(n->suffix), "%s", sfx->name);
+	n->family = sfx->family;
+	if (family_suspicious(sfx->family))
+		open_window(p, text, sfx->family);
+	fold_answers(t, p, n, sfx, text, (const uint8_t(*)[16])addrs, k);
+	local_lookup(t, p, text, e->hdr.time_ns);
 }
 
 static const char *resolved_name(const struct tproc *p, const uint8_t addr[16])
@@ -531,6 +740,8 @@ static size_t event_size(uint32_t type)
 		return sizeof(struct lw_connect_event);
 	case LW_EV_EXIT:
 		return sizeof(struct lw_exit_event);
+	case LW_EV_LIBC_LOOKUP:
+		return sizeof(struct lw_libc_event);
 	default:
 		return 0;
 	}
@@ -559,6 +770,9 @@ int tracker_handle(struct tracker *t, const void *data, size_t size)
 		break;
 	case LW_EV_CONNECT:
 		on_connect(t, p, data);
+		break;
+	case LW_EV_LIBC_LOOKUP:
+		on_libc(t, p, data);
 		break;
 	case LW_EV_EXIT:
 		p->exited = true;

@@ -19,6 +19,7 @@
 #include "proc.h"
 
 #define TNAME_MAX_ANSWERS 16
+#define TVERDICT_MAX_CLIENTS 4
 
 enum verdict_kind {
 	VERDICT_NONE = 0,
@@ -46,7 +47,10 @@ struct tname {
 	uint8_t answers[TNAME_MAX_ANSWERS][16];
 	size_t n_answers;
 	int rcode;	    /* -1 until a response was seen */
-	unsigned int count; /* queries */
+	unsigned int count; /* queries (libc: calls) */
+	bool libc;	    /* source: the C library, not DNS on the wire */
+	uint8_t func;	    /* libc: enum lw_libc_func of the first call */
+	int libc_ret;	    /* libc: the last call's return value */
 };
 
 /* One entry of destinations[]: traffic to address:port/proto. */
@@ -65,6 +69,12 @@ struct tdest {
 	char asked_by_comm[LW_COMM_LEN + 1];
 };
 
+/* A process whose own lookup of a name a stub then sent upstream. */
+struct tclient {
+	uint32_t pid;
+	char comm[LW_COMM_LEN + 1];
+};
+
 struct tverdict {
 	uint8_t kind; /* enum verdict_kind */
 	uint8_t severity;
@@ -74,6 +84,10 @@ struct tverdict {
 	uint16_t port;
 	uint8_t proto;
 	bool blocked;
+	/* resolver: processes that looked the name up shortly before this one
+	 * (a local stub forwarding) sent it upstream */
+	struct tclient clients[TVERDICT_MAX_CLIENTS];
+	uint8_t n_clients;
 };
 
 /* A resolved ordinary name, to name a follow-on destination. */
@@ -139,6 +153,8 @@ uint8_t tproc_max_severity(const struct tproc *p);
 const struct tracker_stats *tracker_stats(const struct tracker *t);
 
 const char *verdict_kind_name(uint8_t kind);
+/* "getaddrinfo", "gethostbyname", ... for enum lw_libc_func; NULL else. */
+const char *libc_func_name(uint8_t func);
 const char *severity_name(uint8_t sev);
 /* enum severity from "low"/"medium"/"high"/"none", or -EINVAL. */
 int severity_parse(const char *s);

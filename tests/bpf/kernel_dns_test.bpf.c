@@ -8,17 +8,18 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "dns_skb.bpf.h"
+#include "libc.bpf.h"
 
 #define TEST_COOKIE 0x1eaf
 
 SEC("cgroup_skb/egress")
 int test_query(struct __sk_buff *skb)
 {
-	struct skb_udp u;
+	struct skb_l4 u;
 
 	if (skb_parse_udp(skb, &u) || u.dport != 53)
 		return 1;
-	skb_dns_query(skb, &u, TEST_COOKIE);
+	skb_dns_query(skb, &u, TEST_COOKIE, NULL);
 	return 1;
 }
 
@@ -26,7 +27,7 @@ SEC("cgroup_skb/ingress")
 int test_response(struct __sk_buff *skb)
 {
 	struct lw_sock_owner owner = {};
-	struct skb_udp u;
+	struct skb_l4 u;
 
 	if (skb_parse_udp(skb, &u) || u.sport != 53)
 		return 1;
@@ -34,4 +35,49 @@ int test_response(struct __sk_buff *skb)
 	owner.flags = LW_SOCK_DNS;
 	skb_dns_response(skb, &u, TEST_COOKIE, &owner);
 	return 1;
+}
+
+/* DNS over TCP: the same parser as lw_dns_egress/ingress take for a TCP
+ * socket to port 53; the owner is the test process. */
+SEC("cgroup_skb/egress")
+int test_tcp_query(struct __sk_buff *skb)
+{
+	struct lw_sock_owner owner = {};
+	struct skb_l4 u;
+
+	if (skb_parse_l4(skb, &u, IPPROTO_TCP) || u.dport != 53)
+		return 1;
+	proc_fill_owner(&owner);
+	owner.flags = LW_SOCK_DNS;
+	skb_dns_query(skb, &u, TEST_COOKIE, &owner);
+	return 1;
+}
+
+SEC("cgroup_skb/ingress")
+int test_tcp_response(struct __sk_buff *skb)
+{
+	struct lw_sock_owner owner = {};
+	struct skb_l4 u;
+
+	if (skb_parse_l4(skb, &u, IPPROTO_TCP) || u.sport != 53)
+		return 1;
+	proc_fill_owner(&owner);
+	owner.flags = LW_SOCK_DNS;
+	skb_dns_response(skb, &u, TEST_COOKIE, &owner);
+	return 1;
+}
+
+/* The libc uretprobe's work, run by BPF_PROG_TEST_RUN in the test process
+ * (raw_tp runs in the caller, so user pointers are the test's own):
+ * args[0] = func, args[1] = name, args[2] = result pointer, args[3] = ret. */
+SEC("raw_tp")
+int test_libc(__u64 *args)
+{
+	struct lw_libc_call call = {};
+
+	call.func = args[0];
+	call.name = args[1];
+	call.result = args[2];
+	libc_lookup_done(&call, (long)args[3]);
+	return 0;
 }

@@ -8,6 +8,9 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,12 +32,15 @@ static struct policy policy;
 
 /* The last events the ring buffer delivered, for the assertions. */
 static struct lw_dns_event last;
+static struct lw_libc_event last_libc;
 static int n_events;
 
 static int on_event(void *ctx, void *data, size_t size)
 {
 	(void)ctx;
-	if (size >= sizeof(last))
+	if (size == sizeof(last_libc))
+		memcpy(&last_libc, data, sizeof(last_libc));
+	else if (size >= sizeof(last))
 		memcpy(&last, data, sizeof(last));
 	n_events++;
 	return 0;
@@ -77,6 +83,67 @@ static size_t frame(uint8_t *out, const uint8_t *msg, size_t len, bool v6, bool 
 	memcpy(&out[off + ip + 4], &ulen, 2);
 	memcpy(&out[off + ip + 8], msg, len);
 	return off + ip + 8 + len;
+}
+
+/* Wrap a DNS message in Ethernet + IPv4/IPv6 + TCP (no options) with the
+ * RFC 7766 length prefix; prefix_len overrides the prefix (0: len). */
+static size_t frame_tcp(uint8_t *out, const uint8_t *msg, size_t len, bool v6, bool to_server,
+			size_t prefix_len)
+{
+	uint16_t sport = htons(to_server ? 40000 : 53), dport = htons(to_server ? 53 : 40000);
+	uint16_t pfx = htons(prefix_len ? prefix_len : len);
+	size_t off = 14, ip, tcp_len = 20 + (len || prefix_len ? 2 + len : 0);
+
+	memset(out, 0, 14 + 40 + 20 + 2);
+	out[12] = v6 ? 0x86 : 0x08;
+	out[13] = v6 ? 0xdd : 0x00;
+	if (v6) {
+		uint16_t plen = htons(tcp_len);
+
+		out[off] = 0x60;
+		memcpy(&out[off + 4], &plen, 2);
+		out[off + 6] = 6;
+		out[off + 7] = 64;
+		out[off + 23] = 1;
+		out[off + 39] = 1;
+		ip = 40;
+	} else {
+		uint16_t tlen = htons(20 + tcp_len);
+
+		out[off] = 0x45;
+		memcpy(&out[off + 2], &tlen, 2);
+		out[off + 8] = 64;
+		out[off + 9] = 6;
+		out[off + 12] = 127, out[off + 15] = 1;
+		out[off + 16] = 127, out[off + 19] = 1;
+		ip = 20;
+	}
+	memcpy(&out[off + ip], &sport, 2);
+	memcpy(&out[off + ip + 2], &dport, 2);
+	out[off + ip + 12] = 5 << 4; /* data offset: 20 bytes */
+	out[off + ip + 13] = 0x18;   /* PSH ACK */
+	if (tcp_len > 20) {
+		memcpy(&out[off + ip + 20], &pfx, 2);
+		memcpy(&out[off + ip + 22], msg, len);
+	}
+	return off + ip + tcp_len;
+}
+
+static int run_tcp(struct bpf_program *prog, const uint8_t *msg, size_t len, bool v6,
+		   size_t prefix_len)
+{
+	uint8_t pkt[14 + 40 + 22 + 1024];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .repeat = 1);
+	int err;
+
+	opts.data_size_in =
+		frame_tcp(pkt, msg, len, v6, prog == skel->progs.test_tcp_query, prefix_len);
+	n_events = 0;
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	if (err)
+		return err;
+	ring_buffer__consume(rb);
+	return opts.retval == 1 ? 0 : -EINVAL;
 }
 
 static int run_prog(struct bpf_program *prog, const uint8_t *msg, size_t len, bool v6)
@@ -238,8 +305,8 @@ static void test_many_labels(void)
 
 static void test_response_records_answer(void)
 {
-	static const uint8_t global[4] = {93, 184, 216, 34};
-	uint8_t msg[512], key[16] = {[10] = 0xff, [11] = 0xff, 93, 184, 216, 34};
+	static const uint8_t global[4] = { 93, 184, 216, 34 };
+	uint8_t msg[512], key[16] = { [10] = 0xff, [11] = 0xff, 93, 184, 216, 34 };
 	struct lw_answer a;
 	size_t len;
 
@@ -259,8 +326,8 @@ static void test_response_records_answer(void)
 
 static void test_nonglobal_answer_not_kept(void)
 {
-	static const uint8_t priv[4] = {10, 1, 2, 3};
-	uint8_t msg[512], key[16] = {[10] = 0xff, [11] = 0xff, 10, 1, 2, 3};
+	static const uint8_t priv[4] = { 10, 1, 2, 3 };
+	uint8_t msg[512], key[16] = { [10] = 0xff, [11] = 0xff, 10, 1, 2, 3 };
 	struct lw_answer a;
 	size_t len;
 
@@ -276,7 +343,7 @@ static void test_nonglobal_answer_not_kept(void)
 
 static void test_loopback_rule(void)
 {
-	static const uint8_t global[4] = {8, 8, 4, 4}, lo[4] = {127, 0, 0, 9};
+	static const uint8_t global[4] = { 8, 8, 4, 4 }, lo[4] = { 127, 0, 0, 9 };
 	uint8_t msg[512];
 	size_t len;
 
@@ -295,7 +362,7 @@ static void test_loopback_rule(void)
 
 static void test_unsolicited_response(void)
 {
-	static const uint8_t global[4] = {93, 184, 216, 99};
+	static const uint8_t global[4] = { 93, 184, 216, 99 };
 	uint8_t msg[512];
 	uint64_t before = stat_get(LW_STAT_DNS_UNSOLICITED);
 	size_t len = build_a_response(msg, 0x7777, "evil.example.com", global);
@@ -350,6 +417,152 @@ static void test_truncated_and_short(void)
 	}
 }
 
+static void test_tcp_query_response(void)
+{
+	static const uint8_t global[4] = { 93, 184, 216, 77 };
+	uint8_t msg[512], key[16] = { [10] = 0xff, [11] = 0xff, 93, 184, 216, 77 };
+	struct lw_answer a;
+	size_t len;
+	int v6;
+
+	for (v6 = 0; v6 <= 1; v6++) {
+		clear_taint();
+		len = build_query(msg, 0x7100 + v6, "tcp.example.net", DNSB_T_A);
+		if (!ASSERT_OK(run_tcp(skel->progs.test_tcp_query, msg, len, v6, 0), "tcp query"))
+			return;
+		ASSERT_EQ(n_events, 1, "query event over tcp");
+		ASSERT_EQ(last.proto, IPPROTO_TCP, "proto tcp");
+		ASSERT_EQ(last.peer_port, 53, "peer port");
+		ASSERT_EQ(last.wire_len, len, "wire length from the prefix");
+		ASSERT_EQ(last.suffix_id, user_suffix_id(msg, len), "kernel and userspace agree");
+		ASSERT_TRUE(taint_has_me(), "tainted over tcp");
+		len = build_a_response(msg, 0x7100 + v6, "tcp.example.net", global);
+		ASSERT_OK(run_tcp(skel->progs.test_tcp_response, msg, len, v6, 0), "tcp response");
+		ASSERT_EQ(n_events, 1, "response event over tcp (pending joined)");
+		ASSERT_EQ(last.hdr.type, LW_EV_DNS_RESPONSE, "type");
+		ASSERT_TRUE(!bpf_map_lookup_elem(bpf_map__fd(skel->maps.answers), key, &a),
+			    "tcp answer in the answer set");
+		bpf_map_delete_elem(bpf_map__fd(skel->maps.answers), key);
+	}
+}
+
+/* Segments that do not start a DNS message: no payload (handshake, pure
+ * ACK), a length prefix too short for a header, a continuation. */
+static void test_tcp_not_dns(void)
+{
+	uint8_t msg[512] = { 0 };
+	size_t len;
+
+	ASSERT_OK(run_tcp(skel->progs.test_tcp_query, msg, 0, false, 0), "no payload");
+	ASSERT_EQ(n_events, 0, "nothing for a segment without payload");
+	len = build_query(msg, 0x7200, "short.example.net", DNSB_T_A);
+	ASSERT_OK(run_tcp(skel->progs.test_tcp_query, msg, len, false, 5), "short prefix");
+	ASSERT_EQ(n_events, 0, "nothing for a prefix under a header");
+	memset(msg, 0xc0, sizeof(msg));
+	ASSERT_OK(run_tcp(skel->progs.test_tcp_query, msg, 100, false, 0), "continuation");
+	ASSERT_EQ(n_events, 0, "nothing for bytes that are not a question");
+	len = build_a_response(msg, 0x7300, "nobody.example.net", (const uint8_t[4]){ 1, 2, 3, 4 });
+	ASSERT_OK(run_tcp(skel->progs.test_tcp_response, msg, len, false, 0), "unsolicited");
+	ASSERT_EQ(n_events, 0, "no response event without its query");
+}
+
+static int run_libc(uint8_t func, const char *name, const void *result, long ret)
+{
+	uint64_t args[4] = { func, (uint64_t)(uintptr_t)name, (uint64_t)(uintptr_t)result,
+			     (uint64_t)ret };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
+	int err;
+
+	n_events = 0;
+	memset(&last_libc, 0, sizeof(last_libc));
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.test_libc), &opts);
+	if (err)
+		return err;
+	ring_buffer__consume(rb);
+	return 0;
+}
+
+/* getaddrinfo's list as glibc builds it: each address once per socket type,
+ * consecutively; IPv6 and IPv4; the kernel keeps the distinct ones. */
+static void test_libc_getaddrinfo(void)
+{
+	struct sockaddr_in in4 = { .sin_family = AF_INET };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+	struct addrinfo ai[4] = {}, *res = &ai[0];
+	uint8_t key[16] = { [10] = 0xff, [11] = 0xff, 93, 184, 216, 9 };
+	struct lw_answer a;
+	int i;
+
+	inet_pton(AF_INET, "93.184.216.9", &in4.sin_addr);
+	inet_pton(AF_INET6, "2001:db8::9", &in6.sin6_addr);
+	for (i = 0; i < 4; i++) {
+		ai[i].ai_family = i < 3 ? AF_INET : AF_INET6;
+		ai[i].ai_addr = i < 3 ? (struct sockaddr *)&in4 : (struct sockaddr *)&in6;
+		ai[i].ai_addrlen = i < 3 ? sizeof(in4) : sizeof(in6);
+		ai[i].ai_next = i < 3 ? &ai[i + 1] : NULL;
+	}
+	clear_taint();
+	if (!ASSERT_OK(run_libc(LW_LIBC_GETADDRINFO, "Hosts.EXAMPLE.net.", &res, 0), "run"))
+		return;
+	ASSERT_EQ(n_events, 1, "one libc event");
+	ASSERT_EQ(last_libc.hdr.type, LW_EV_LIBC_LOOKUP, "type");
+	ASSERT_STREQ(last_libc.name, "Hosts.EXAMPLE.net.", "name as asked");
+	ASSERT_TRUE(last_libc.flags & LW_DNS_RESERVED, "reserved");
+	ASSERT_EQ(last_libc.suffix_id,
+		  (uint32_t)(policy_match_name(&policy, "hosts.example.net") - policy.suffixes),
+		  "kernel and userspace agree on the suffix");
+	ASSERT_EQ(last_libc.n_addrs, 2, "distinct addresses");
+	ASSERT_TRUE(!memcmp(last_libc.addrs[0], key, 16), "the IPv4 answer, v4-mapped");
+	ASSERT_TRUE(taint_has_me(), "tainted by a libc lookup");
+	ASSERT_TRUE(!bpf_map_lookup_elem(bpf_map__fd(skel->maps.answers), key, &a),
+		    "global libc answer in the answer set");
+
+	/* a failed call: the name still taints, no answers are read */
+	clear_taint();
+	ASSERT_OK(run_libc(LW_LIBC_GETADDRINFO, "nothing.invalid", &res, -2), "run");
+	ASSERT_TRUE(n_events == 1 && last_libc.n_addrs == 0 && last_libc.ret == -2,
+		    "reported without answers");
+	ASSERT_TRUE(last_libc.flags & LW_DNS_SUSPICIOUS, ".invalid opens a window");
+}
+
+static void test_libc_hostent(void)
+{
+	static uint8_t a1[4] = { 127, 0, 0, 1 }, a2[4] = { 8, 8, 8, 8 };
+	char *list[] = { (char *)a1, (char *)a2, NULL };
+	struct hostent he = { .h_addrtype = AF_INET, .h_length = 4, .h_addr_list = list };
+	struct hostent *hp = &he;
+
+	ASSERT_OK(run_libc(LW_LIBC_GETHOSTBYNAME, "app.localhost", &he, (long)(uintptr_t)&he),
+		  "gethostbyname");
+	ASSERT_TRUE(n_events == 1 && last_libc.n_addrs == 2, "two answers");
+	ASSERT_TRUE(last_libc.flags & LW_DNS_SUSPICIOUS, "8.8.8.8 for .localhost breaks the rule");
+	ASSERT_OK(run_libc(LW_LIBC_GETHOSTBYNAME_R, "x.test", &hp, 0), "gethostbyname_r");
+	ASSERT_TRUE(n_events == 1 && last_libc.n_addrs == 2 && last_libc.family == LW_FAMILY_LOCAL,
+		    "_r form walks *result");
+}
+
+static void test_libc_names(void)
+{
+	static const char *const quiet[] = {
+		"www.google.com", "a..example.com",   ".", "", "notexample.com",
+		"192.0.2.1",	  "example.com.evil",
+	};
+	char long_label[80];
+	size_t i;
+
+	clear_taint();
+	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
+		ASSERT_OK(run_libc(LW_LIBC_GETADDRINFO, quiet[i], NULL, -2), quiet[i]);
+		ASSERT_EQ(n_events, 0, quiet[i]);
+	}
+	memset(long_label, 'a', 64);
+	strcpy(&long_label[64], ".test");
+	ASSERT_OK(run_libc(LW_LIBC_GETADDRINFO, long_label, NULL, -2), "64-byte label");
+	ASSERT_EQ(n_events, 0, "a label over 63 bytes is not a name");
+	ASSERT_OK(run_libc(LW_LIBC_GETADDRINFO, "EXAMPLE", NULL, -2), "bare suffix");
+	ASSERT_EQ(n_events, 1, "the suffix itself is reserved");
+}
+
 static int setup(void)
 {
 	int err;
@@ -392,6 +605,11 @@ int main(void)
 	RUN_TEST(test_unsolicited_response);
 	RUN_TEST(test_hostile_answers);
 	RUN_TEST(test_truncated_and_short);
+	RUN_TEST(test_tcp_query_response);
+	RUN_TEST(test_tcp_not_dns);
+	RUN_TEST(test_libc_getaddrinfo);
+	RUN_TEST(test_libc_hostent);
+	RUN_TEST(test_libc_names);
 	ring_buffer__free(rb);
 	kernel_dns_bpf__destroy(skel);
 	policy_free(&policy);
