@@ -70,14 +70,14 @@ static inline void dnsb_u8(struct dnsb *b, uint8_t v)
 
 static inline void dnsb_u16(struct dnsb *b, uint16_t v)
 {
-	uint8_t p[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+	uint8_t p[2] = { (uint8_t)(v >> 8), (uint8_t)v };
 
 	dnsb_raw(b, p, 2);
 }
 
 static inline void dnsb_u32(struct dnsb *b, uint32_t v)
 {
-	uint8_t p[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+	uint8_t p[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
 
 	dnsb_raw(b, p, 4);
 }

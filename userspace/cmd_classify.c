@@ -104,9 +104,9 @@ static bool classify_one(const struct policy *p, const char *arg, struct json *j
 int cmd_classify(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL;
 	char err[POLICY_ERR_LEN];

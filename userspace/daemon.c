@@ -13,13 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "commands.h"
+#include "metrics.h"
+#include "output.h"
+#include "privilege.h"
 #include "session.h"
 
 #define POLL_MS 100
+#define LIBC_RESCAN_S 5 /* new containers' C libraries */
 
 static const char usage[] =
 	"Usage: leakwatch daemon [OPTIONS]\n"
@@ -31,8 +36,16 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE     append JSON lines to FILE (0600) instead of stdout\n"
+	"  --rotate-size SIZE    rotate FILE at SIZE (default 100M; K, M, G); rotated\n"
+	"                        files are gzipped to FILE.1.gz, FILE.2.gz, ...\n"
+	"  --rotate-keep N       rotated files kept (default 5)\n"
+	"  --metrics-file FILE   Prometheus textfile (node_exporter), rewritten every\n"
+	"                        --metrics-interval seconds (default 10)\n"
+	"  --stats-interval S    a `stats` line with every loss counter every S\n"
+	"                        seconds (default 60, 0 turns it off)\n"
 	"  -c, --config FILE     policy additions; SIGHUP reloads it\n"
 	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"
+	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 8M; power of 2)\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"
 	"                        queries (the caller gets EPERM); reported as blocked\n"
 	"  -v, --verbose         libbpf and verifier messages\n"
@@ -45,13 +58,27 @@ static const char usage[] =
 	"  leakwatch daemon --output /var/log/leakwatch.jsonl\n"
 	"  leakwatch daemon --config /etc/leakwatch.conf | your-siem-shipper\n";
 
+enum {
+	OPT_ROTATE_SIZE = 3000,
+	OPT_ROTATE_KEEP,
+	OPT_METRICS_FILE,
+	OPT_METRICS_INTERVAL,
+	OPT_STATS_INTERVAL
+};
+
 static const struct option long_opts[] = {
-	{"output", required_argument, NULL, 'o'},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"window", required_argument, NULL, OPT_WINDOW},
-	{"enforce", no_argument, NULL, OPT_ENFORCE},
-	{"verbose", no_argument, NULL, OPT_VERBOSE},
-	{"help", no_argument, NULL, 'h'},
+	{ "output", required_argument, NULL, 'o' },
+	{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
+	{ "rotate-keep", required_argument, NULL, OPT_ROTATE_KEEP },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
+	{ "enforce", no_argument, NULL, OPT_ENFORCE },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "help", no_argument, NULL, 'h' },
 	{},
 };
 
@@ -69,8 +96,8 @@ static void on_signal(int sig)
 
 static int install_signals(void)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
-	const int sigs[] = {SIGINT, SIGTERM, SIGUSR1, SIGHUP};
+	struct sigaction sa = { .sa_handler = on_signal };
+	const int sigs[] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP };
 	size_t i;
 
 	sigemptyset(&sa.sa_mask);
@@ -83,7 +110,7 @@ static int install_signals(void)
 /* SIGHUP: a config that no longer parses keeps the running policy. */
 static void reload(struct session *s)
 {
-	struct session fresh = {.opts = s->opts};
+	struct session fresh = { .opts = s->opts };
 	int err;
 
 	err = session_load_policy(&fresh);
@@ -106,28 +133,81 @@ static void reload(struct session *s)
 	fprintf(stderr, "leakwatch: config reloaded\n");
 }
 
-static int parse_args(int argc, char **argv, struct session_opts *o, const char **output)
+struct daemon_opts {
+	struct session_opts common;
+	const char *output;
+	uint64_t rotate_size;
+	int rotate_keep;
+	const char *metrics_file;
+	int metrics_interval;
+	int stats_interval;
+};
+
+static int parse_seconds(const char *opt, const char *arg, int min, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < min || v > 86400) {
+		fprintf(stderr,
+			"leakwatch daemon: %s: '%s' is not a number of seconds (%d..86400)\n", opt,
+			arg, min);
+		return EXIT_USAGE;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_daemon_opt(struct daemon_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'o':
+		o->output = arg;
+		return 0;
+	case OPT_ROTATE_SIZE:
+		if (output_parse_size(arg, &o->rotate_size)) {
+			fprintf(stderr,
+				"leakwatch daemon: --rotate-size: '%s' is not a size "
+				"(bytes, or with K, M, G)\n",
+				arg);
+			return EXIT_USAGE;
+		}
+		return 0;
+	case OPT_ROTATE_KEEP:
+		return parse_seconds("--rotate-keep", arg, 1, &o->rotate_keep);
+	case OPT_METRICS_FILE:
+		o->metrics_file = arg;
+		return 0;
+	case OPT_METRICS_INTERVAL:
+		return parse_seconds("--metrics-interval", arg, 1, &o->metrics_interval);
+	case OPT_STATS_INTERVAL:
+		return parse_seconds("--stats-interval", arg, 0, &o->stats_interval);
+	default:
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+}
+
+static int parse_args(int argc, char **argv, struct daemon_opts *o)
 {
 	int opt, err = 0;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:c:vh", long_opts, NULL)) != -1) {
-		if (session_parse_opt(o, opt, optarg, &err)) {
+		if (session_parse_opt(&o->common, opt, optarg, &err)) {
 			if (err)
 				return err;
 			continue;
 		}
-		switch (opt) {
-		case 'o':
-			*output = optarg;
-			break;
-		case 'h':
+		if (opt == 'h') {
 			fputs(usage, stdout);
 			exit(0);
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
+		err = parse_daemon_opt(o, opt, optarg);
+		if (err)
+			return err;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "leakwatch daemon: unexpected argument '%s'\n\n%s", argv[optind],
@@ -137,8 +217,46 @@ static int parse_args(int argc, char **argv, struct session_opts *o, const char 
 	return 0;
 }
 
-static int loop(struct session *s)
+static double now_s(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Periodic work: the stats line (loss counters by reason, so a SIEM sees
+ * losses as they happen, not only at shutdown) and the metrics file. */
+static void periodic(struct session *s, const struct daemon_opts *o, double *next_stats,
+		     double *next_metrics)
+{
+	static double next_rescan;
+	double now = now_s();
+	struct summary sum;
+	int err;
+
+	if (now >= next_rescan) {
+		next_rescan = now + LIBC_RESCAN_S;
+		sensor_rescan_libc(&s->sensor);
+	}
+	if (o->stats_interval && now >= *next_stats) {
+		*next_stats = now + o->stats_interval;
+		session_summary(s, &sum);
+		report_stats_json(&s->json, s->out.fd, &sum);
+		output_maybe_rotate(&s->out);
+	}
+	if (o->metrics_file && now >= *next_metrics) {
+		*next_metrics = now + o->metrics_interval;
+		err = metrics_write(o->metrics_file, s);
+		if (err)
+			fprintf(stderr, "leakwatch: cannot write %s: %s\n", o->metrics_file,
+				strerror(-err));
+	}
+}
+
+static int loop(struct session *s, const struct daemon_opts *o)
+{
+	double next_stats = now_s() + o->stats_interval, next_metrics = 0;
 	int n;
 
 	while (!exiting) {
@@ -155,25 +273,29 @@ static int loop(struct session *s)
 			want_reload = 0;
 			reload(s);
 		}
+		periodic(s, o, &next_stats, &next_metrics);
 	}
 	return 0;
 }
 
 int cmd_daemon(int argc, char **argv)
 {
-	struct session_opts o = {.window_s = -1};
+	struct daemon_opts o = { .common.window_s = -1,
+				 .rotate_size = 100ull << 20,
+				 .rotate_keep = 5,
+				 .metrics_interval = 10,
+				 .stats_interval = 60 };
 	char mount[PATH_MAX];
-	const char *output = NULL;
 	struct session s;
 	struct summary sum;
 	int err, cgfd = -1, ret = 1;
 
 	memset(&s, 0, sizeof(s));
-	s.out_fd = -1;
-	err = parse_args(argc, argv, &o, &output);
+	s.out.fd = -1;
+	err = parse_args(argc, argv, &o);
 	if (err)
 		return err;
-	s.opts = o;
+	s.opts = o.common;
 	s.write_events = true;
 	err = session_load_policy(&s);
 	if (err) {
@@ -185,10 +307,10 @@ int cmd_daemon(int argc, char **argv)
 			"leakwatch: no cgroup v2 hierarchy is mounted (see /proc/mounts)\n");
 		goto out;
 	}
-	s.out_fd = output ? open(output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) :
-			    STDOUT_FILENO;
-	if (s.out_fd < 0) {
-		fprintf(stderr, "leakwatch: cannot write %s: %s\n", output, strerror(errno));
+	err = output_open(&s.out, o.output, o.rotate_size, o.rotate_keep);
+	if (err) {
+		fprintf(stderr, "leakwatch: cannot write %s: %s\n", o.output, strerror(-err));
+		s.out.fd = -1;
 		goto out;
 	}
 	cgfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -198,18 +320,24 @@ int cmd_daemon(int argc, char **argv)
 	}
 	if (install_signals() || session_start(&s, cgfd))
 		goto out;
+	/* Attached: from here on the daemon only reads events and /proc (and
+	 * attaches uprobes to C libraries that appear). */
+	err = privilege_drop(s.sensor.libc != NULL);
+	if (err)
+		fprintf(stderr, "leakwatch: cannot drop capabilities: %s\n", strerror(-err));
 	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s%s\n", mount,
-		s.sensor.dns_capture, o.enforce ? ", enforcing" : "");
+		s.sensor.dns_capture, o.common.enforce ? ", enforcing" : "");
 
-	ret = loop(&s);
+	ret = loop(&s, &o);
 	session_report_all(&s, NULL);
 	session_summary(&s, &sum);
-	report_summary_json(&s.json, s.out_fd, &sum);
+	report_summary_json(&s.json, s.out.fd, &sum);
+	if (o.metrics_file)
+		unlink(o.metrics_file); /* a stale file must not look alive */
 out:
 	session_stop(&s);
 	if (cgfd >= 0)
 		close(cgfd);
-	if (output && s.out_fd >= 0)
-		close(s.out_fd);
+	output_close(&s.out);
 	return ret;
 }

@@ -117,7 +117,7 @@ static int parse_question(struct cursor *c, struct dns_msg *msg)
  */
 static int parse_rdata_name(const struct cursor *c, size_t off, size_t rdend, struct dns_name *out)
 {
-	struct cursor rc = {.buf = c->buf, .len = rdend, .off = off};
+	struct cursor rc = { .buf = c->buf, .len = rdend, .off = off };
 	int err;
 
 	err = parse_name(&rc, out);
@@ -218,8 +218,8 @@ static void parse_header(const uint8_t *buf, struct dns_msg *msg)
  */
 int dns_parse(const uint8_t *buf, size_t len, struct dns_msg *msg)
 {
-	struct cursor c = {.buf = buf, .len = len, .off = DNS_HDR_LEN};
-	const uint16_t *counts[] = {&msg->ancount, &msg->nscount, &msg->arcount};
+	struct cursor c = { .buf = buf, .len = len, .off = DNS_HDR_LEN };
+	const uint16_t *counts[] = { &msg->ancount, &msg->nscount, &msg->arcount };
 	unsigned int i, s;
 	int err;
 
@@ -308,7 +308,7 @@ static void put_label_byte(struct text_out *t, uint8_t b, bool *escaped)
 /* Defensive about a hand-made n: never reads past n->len or wire[]. */
 bool dns_name_to_text(const struct dns_name *n, char *buf, size_t len)
 {
-	struct text_out t = {.buf = buf, .len = len};
+	struct text_out t = { .buf = buf, .len = len };
 	size_t i = 0, wlen = n->len > sizeof(n->wire) ? sizeof(n->wire) : n->len;
 	bool escaped = false;
 

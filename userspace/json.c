@@ -154,8 +154,10 @@ static void before_value(struct json *j)
 static void put_u_escape(struct json *j, uint32_t cp)
 {
 	static const char hex[] = "0123456789abcdef";
-	char e[6] = {'\\',	   'u', hex[cp >> 12 & 0xf], hex[cp >> 8 & 0xf], hex[cp >> 4 & 0xf],
-		     hex[cp & 0xf]};
+	char e[6] = {
+		'\\',	      'u', hex[cp >> 12 & 0xf], hex[cp >> 8 & 0xf], hex[cp >> 4 & 0xf],
+		hex[cp & 0xf]
+	};
 
 	put(j, e, sizeof(e));
 }
@@ -412,7 +414,7 @@ static void esc_bytes(struct esc_out *o, const uint8_t *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		char e[4] = {'\\', 'x', hex[s[i] >> 4], hex[s[i] & 0xf]};
+		char e[4] = { '\\', 'x', hex[s[i] >> 4], hex[s[i] & 0xf] };
 
 		esc_put(o, e, sizeof(e));
 	}
@@ -426,15 +428,17 @@ static void esc_bytes(struct esc_out *o, const uint8_t *s, size_t n)
 static void esc_code_point(struct esc_out *o, uint32_t cp)
 {
 	static const char hex[] = "0123456789abcdef";
-	char e[6] = {'\\',	   'u', hex[cp >> 12 & 0xf], hex[cp >> 8 & 0xf], hex[cp >> 4 & 0xf],
-		     hex[cp & 0xf]};
+	char e[6] = {
+		'\\',	      'u', hex[cp >> 12 & 0xf], hex[cp >> 8 & 0xf], hex[cp >> 4 & 0xf],
+		hex[cp & 0xf]
+	};
 
 	esc_put(o, e, sizeof(e));
 }
 
 char *text_escape(const char *s, size_t n, char *out, size_t outlen)
 {
-	struct esc_out o = {.buf = out, .len = outlen};
+	struct esc_out o = { .buf = out, .len = outlen };
 	const uint8_t *p = (const uint8_t *)s;
 	size_t i = 0;
 

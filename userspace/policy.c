@@ -18,7 +18,7 @@
 #define POLICY_LINE_MAX 1024
 #define POLICY_WINDOW_MAX 86400
 
-static const uint16_t default_mail_ports[] = {25, 465, 587, 110, 995, 143, 993};
+static const uint16_t default_mail_ports[] = { 25, 465, 587, 110, 995, 143, 993 };
 
 static const char *const family_names[LW_FAMILY_MAX] = {
 	[LW_FAMILY_NONE] = "none",	   [LW_FAMILY_NXDOMAIN] = "nxdomain",
@@ -489,7 +489,7 @@ static int key_reserved(struct policy *p, char *value, char *err, size_t errlen)
 static int key_block(struct policy *p, enum addr_kind kind, const char *key, char *value, char *err,
 		     size_t errlen)
 {
-	struct addr_block b = {.kind = (uint8_t)kind, .label = "config", .user = true};
+	struct addr_block b = { .kind = (uint8_t)kind, .label = "config", .user = true };
 	uint8_t unmasked[16];
 	char *tok[1], *slash, q[64], fixed[ADDR_STRLEN];
 	int ret;
@@ -727,9 +727,9 @@ static bool has_prefix(const uint8_t a[16], const uint8_t *pfx, size_t n)
 /* The IPv4 address a transition block carries. False for an unknown block. */
 static bool embedded_v4(const struct addr_block *b, const uint8_t a[16], uint8_t v4[16])
 {
-	static const uint8_t nat64[] = {0x00, 0x64, 0xff, 0x9b};
-	static const uint8_t teredo[] = {0x20, 0x01, 0x00, 0x00};
-	static const uint8_t six_to_four[] = {0x20, 0x02};
+	static const uint8_t nat64[] = { 0x00, 0x64, 0xff, 0x9b };
+	static const uint8_t teredo[] = { 0x20, 0x01, 0x00, 0x00 };
+	static const uint8_t six_to_four[] = { 0x20, 0x02 };
 	uint32_t be;
 
 	if (b->plen == 96 && has_prefix(b->prefix, nat64, 4)) {
@@ -794,7 +794,7 @@ bool policy_is_mail_port(const struct policy *p, uint16_t port)
 
 static bool is_loopback(const uint8_t a[16])
 {
-	static const uint8_t v6_loopback[16] = {[15] = 1};
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
 
 	if (addr_is_v4(a))
 		return a[12] == 127;
@@ -809,7 +809,7 @@ static bool is_ipv4only(const uint8_t a[16])
 
 bool policy_answer_violates(const struct policy *p, uint8_t family, const uint8_t a[16])
 {
-	static const uint8_t nat64_wkp[12] = {0x00, 0x64, 0xff, 0x9b};
+	static const uint8_t nat64_wkp[12] = { 0x00, 0x64, 0xff, 0x9b };
 	struct addr_class c;
 
 	switch (family) {

@@ -164,7 +164,7 @@ bool proc_same_start(uint64_t proc_ns, uint64_t kernel_ns)
 
 static uint32_t read_uid(pid_t pid, bool *ok)
 {
-	char path[64], buf[4096], *line, *end;
+	char path[64], buf[4096] = { 0 }, *line, *end;
 	unsigned long v;
 
 	*ok = false;
@@ -217,7 +217,7 @@ static void read_cmdline(pid_t pid, struct proc_info *info)
 
 static void read_cgroup(pid_t pid, char *out, size_t size)
 {
-	char path[64], buf[PROC_PATH_MAX + 1024], *line, *nl;
+	char path[64], buf[PROC_PATH_MAX + 1024] = { 0 }, *line, *nl;
 	size_t len;
 
 	out[0] = '\0';
@@ -355,7 +355,7 @@ static bool parse_pod_uid(const char *s, size_t len, char out[37])
 
 static bool parse_qos(const char *s, size_t len, char out[16])
 {
-	static const char *const levels[] = {"burstable", "besteffort", "guaranteed"};
+	static const char *const levels[] = { "burstable", "besteffort", "guaranteed" };
 	size_t i;
 
 	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {

@@ -26,9 +26,13 @@ struct summary {
 /* Kernel-side losses (the LW_STAT_LOST_MASK counters) plus userspace's. */
 uint64_t summary_events_lost(const struct summary *s);
 
-int report_json(struct json *j, int fd, const struct tproc *p);
+/* complete: false when the sensor has lost evidence since it started, so
+ * this report may lack some of the process's lookups or traffic. */
+int report_json(struct json *j, int fd, const struct tproc *p, bool complete);
 int report_event_json(struct json *j, int fd, const struct tproc *p, const struct tverdict *v);
 int report_summary_json(struct json *j, int fd, const struct summary *s);
+/* The daemon's periodic line: the summary's counters so far, type "stats". */
+int report_stats_json(struct json *j, int fd, const struct summary *s);
 
 void report_text(FILE *out, const struct tproc *p);
 void report_summary_text(FILE *out, const struct summary *s);

@@ -19,11 +19,13 @@
 
 #include "cgroup.h"
 #include "commands.h"
+#include "privilege.h"
 #include "session.h"
 
 #define EXIT_LEAK_DEFAULT 3
 #define POLL_MS 50
-#define DRAIN_MS 300 /* after COMMAND exits: late events (exit, responses) */
+#define DRAIN_MS 300	/* after COMMAND exits: late events (exit, responses) */
+#define LIBC_RESCAN_S 5 /* C libraries of containers COMMAND starts */
 
 static const char usage[] =
 	"Usage: leakwatch run [OPTIONS] -- COMMAND [ARG...]\n"
@@ -39,6 +41,7 @@ static const char usage[] =
 	"  --leak-exit-code N    exit status on a leak (default 3)\n"
 	"  -c, --config FILE     policy additions (reserved/global/local/allow = ...)\n"
 	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"
+	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 8M; power of 2)\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"
 	"                        queries (the caller gets EPERM); reported as blocked\n"
 	"  -v, --verbose         libbpf and verifier messages\n"
@@ -59,14 +62,15 @@ struct run_opts {
 enum { OPT_REPORT = 2000, OPT_FAIL_ON, OPT_LEAK_EXIT };
 
 static const struct option long_opts[] = {
-	{"report", required_argument, NULL, OPT_REPORT},
-	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-	{"leak-exit-code", required_argument, NULL, OPT_LEAK_EXIT},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"window", required_argument, NULL, OPT_WINDOW},
-	{"enforce", no_argument, NULL, OPT_ENFORCE},
-	{"verbose", no_argument, NULL, OPT_VERBOSE},
-	{"help", no_argument, NULL, 'h'},
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "leak-exit-code", required_argument, NULL, OPT_LEAK_EXIT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
+	{ "enforce", no_argument, NULL, OPT_ENFORCE },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "help", no_argument, NULL, 'h' },
 	{},
 };
 
@@ -160,9 +164,17 @@ static int wait_status_code(int status)
 }
 
 /* Poll events until COMMAND exits, then drain what is still in flight. */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int watch(struct session *s, pid_t child, int *status)
 {
-	struct timespec t0, t;
+	double next_rescan = now_s() + LIBC_RESCAN_S, drain_end;
 	pid_t r;
 	int n;
 
@@ -176,18 +188,20 @@ static int watch(struct session *s, pid_t child, int *status)
 			kill(child, forward_sig);
 			forward_sig = 0;
 		}
+		if (now_s() >= next_rescan) {
+			next_rescan = now_s() + LIBC_RESCAN_S;
+			sensor_rescan_libc(&s->sensor);
+		}
 		r = waitpid(child, status, WNOHANG);
 		if (r == child)
 			break;
 		if (r < 0 && errno != EINTR)
 			return -errno;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
+	drain_end = now_s() + DRAIN_MS / 1000.0;
+	do
 		n = session_poll(s, POLL_MS);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (n >= 0 &&
-		 (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < DRAIN_MS);
+	while (n >= 0 && now_s() < drain_end);
 	return 0;
 }
 
@@ -209,8 +223,8 @@ static int finish(struct session *s, const struct run_opts *o, int cmd_status)
 	session_report_all(s, stderr);
 	session_summary(s, &sum);
 	report_summary_text(stderr, &sum);
-	if (s->out_fd >= 0)
-		report_summary_json(&s->json, s->out_fd, &sum);
+	if (s->out.fd >= 0)
+		report_summary_json(&s->json, s->out.fd, &sum);
 	if (o->fail_on != SEV_NONE && s->max_severity >= o->fail_on)
 		return o->leak_exit;
 	return cmd_status;
@@ -218,15 +232,16 @@ static int finish(struct session *s, const struct run_opts *o, int cmd_status)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = {
-		.common.window_s = -1, .fail_on = SEV_MEDIUM, .leak_exit = EXIT_LEAK_DEFAULT};
+	struct run_opts o = { .common.window_s = -1,
+			      .fail_on = SEV_MEDIUM,
+			      .leak_exit = EXIT_LEAK_DEFAULT };
 	char mount[PATH_MAX], cgroup[PATH_MAX];
 	struct session s;
 	int err, status = 0, cgfd = -1, ret = 1;
 	pid_t child;
 
 	memset(&s, 0, sizeof(s));
-	s.out_fd = -1;
+	s.out.fd = -1;
 	err = parse_args(argc, argv, &o);
 	if (err)
 		return err;
@@ -241,8 +256,8 @@ int cmd_run(int argc, char **argv)
 		goto out_policy;
 	}
 	if (o.report) {
-		s.out_fd = open_report(o.report);
-		if (s.out_fd < 0)
+		s.out.fd = open_report(o.report);
+		if (s.out.fd < 0)
 			goto out_policy;
 	}
 	err = cgroup_create_child(mount, cgroup, sizeof(cgroup));
@@ -264,6 +279,12 @@ int cmd_run(int argc, char **argv)
 	if (child == 0)
 		exec_command(cgroup, argv + optind);
 
+	/* COMMAND has the caller's privileges; the watcher needs few now
+	 * (those to probe C libraries of containers COMMAND starts). */
+	err = privilege_drop(s.sensor.libc != NULL);
+	if (err)
+		fprintf(stderr, "leakwatch run: cannot drop capabilities: %s\n", strerror(-err));
+	err = 0;
 	/* Like system(): the terminal's ^C reaches COMMAND, which decides. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
@@ -277,8 +298,8 @@ out_cgroup:
 		close(cgfd);
 	cgroup_remove(cgroup);
 out_close:
-	if (s.out_fd >= 0)
-		close(s.out_fd);
+	if (s.out.fd >= 0)
+		close(s.out.fd);
 out_policy:
 	if (s.policy_loaded)
 		policy_free(&s.policy);

@@ -8,10 +8,12 @@
 #include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "privilege.h"
 #include "session.h"
 
 bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *err)
 {
+	uint64_t size = 0;
 	char *end;
 	long v;
 
@@ -24,6 +26,17 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 		return true;
 	case OPT_VERBOSE:
 		o->verbose = true;
+		return true;
+	case OPT_RINGBUF_SIZE:
+		if (output_parse_size(arg, &size) || size < 4096 || size > (1u << 30) ||
+		    (size & (size - 1))) {
+			fprintf(stderr,
+				"leakwatch: --ringbuf-size: '%s' is not a power of 2 "
+				"between 4K and 1G\n",
+				arg);
+			*err = EXIT_USAGE;
+		}
+		o->ringbuf_bytes = (uint32_t)size;
 		return true;
 	case OPT_WINDOW:
 		errno = 0;
@@ -72,16 +85,27 @@ static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *
 {
 	struct session *s = ctx;
 
-	if (s->write_events && s->out_fd >= 0)
-		report_event_json(&s->json, s->out_fd, p, v);
+	if (v->kind <= VERDICT_ANSWER && v->severity <= SEV_HIGH)
+		s->verdicts[v->kind][v->severity]++;
+	if (s->write_events && s->out.fd >= 0) {
+		report_event_json(&s->json, s->out.fd, p, v);
+		output_maybe_rotate(&s->out);
+	}
 }
 
 int session_start(struct session *s, int cgroup_fd)
 {
-	struct sensor_opts so = {.enforce = s->opts.enforce, .verbose = s->opts.verbose};
+	struct sensor_opts so = { .enforce = s->opts.enforce,
+				  .verbose = s->opts.verbose,
+				  .ringbuf_bytes = s->opts.ringbuf_bytes };
 	int err;
 
 	json_init(&s->json);
+	err = privilege_check(s->sensor.err, sizeof(s->sensor.err));
+	if (err) {
+		fprintf(stderr, "leakwatch: missing capabilities:%s\n", s->sensor.err);
+		return 1;
+	}
 	err = sensor_probe(&s->sensor);
 	err = err ?: sensor_load(&s->sensor, &so);
 	err = err ?: sensor_apply_policy(&s->sensor, &s->policy);
@@ -111,11 +135,22 @@ static void account(struct session *s, const struct tproc *p)
 		s->max_severity = sev;
 }
 
+/* Has the sensor lost any evidence so far? */
+static bool nothing_lost(struct session *s)
+{
+	struct summary sum;
+
+	session_summary(s, &sum);
+	return summary_events_lost(&sum) == 0;
+}
+
 static void write_report(struct session *s, const struct tproc *p, FILE *text)
 {
 	account(s, p);
-	if (s->out_fd >= 0)
-		report_json(&s->json, s->out_fd, p);
+	if (s->out.fd >= 0) {
+		report_json(&s->json, s->out.fd, p, nothing_lost(s));
+		output_maybe_rotate(&s->out);
+	}
 	if (text)
 		report_text(text, p);
 }

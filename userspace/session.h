@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "output.h"
 #include "policy.h"
 #include "report.h"
 #include "sensor.h"
@@ -18,7 +19,8 @@
 struct session_opts {
 	const char *config;
 	bool enforce;
-	int window_s; /* -1: the policy's */
+	int window_s;		/* -1: the policy's */
+	uint32_t ringbuf_bytes; /* 0: the default */
 	bool verbose;
 };
 
@@ -27,6 +29,7 @@ enum {
 	OPT_CONFIG = 'c',
 	OPT_ENFORCE = 1000,
 	OPT_WINDOW,
+	OPT_RINGBUF_SIZE,
 	OPT_VERBOSE = 'v',
 };
 
@@ -38,11 +41,12 @@ struct session {
 	struct ring_buffer *rb;
 	struct tracker *tracker;
 	struct json json;
-	int out_fd;	   /* JSON lines go here, -1 for none */
+	struct output out; /* JSON lines go here; out.fd -1 for none */
 	bool write_events; /* an `event` line per verdict (daemon) */
 	bool keep_exited;  /* run: report everything at the end */
 	unsigned long reports, leaks;
 	uint8_t max_severity;
+	uint64_t verdicts[VERDICT_ANSWER + 1][SEV_HIGH + 1]; /* by kind, severity */
 };
 
 /* Parse a shared option; true when it was one. Sets *err to EXIT_USAGE on

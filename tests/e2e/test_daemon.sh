@@ -43,6 +43,19 @@ lw_begin daemon-starts
 daemon_start || _lw_because "no 'watching the host' line: $(head -c 300 "$err")"
 lw_end || exit 0
 
+# Attached, the daemon keeps only CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE (other
+# users' /proc/PID/exe and /root), CAP_PERFMON and CAP_BPF (uprobes on C
+# libraries that appear later) and CAP_CHECKPOINT_RESTORE (their
+# /proc/PID/map_files) and CAP_SYS_ADMIN (uprobe perf events need it on
+# this kernel), with no_new_privs.
+lw_begin daemon-drops-capabilities
+eff=$(awk '/^CapEff:/ { print $2 }' "/proc/$dpid/status")
+bnd=$(awk '/^CapBnd:/ { print $2 }' "/proc/$dpid/status")
+[ "$eff" = 000001c000280004 ] || _lw_because "CapEff $eff"
+[ "$bnd" = 000001c000280004 ] || _lw_because "CapBnd $bnd"
+grep -q '^NoNewPrivs:.*1' "/proc/$dpid/status" || _lw_because "no_new_privs not set"
+lw_end
+
 # A leak from a short-lived process: event line then its report.
 ip netns exec "$LW_NS" "$LW_PY" "$LW_E2E/autodiscover.py" >/dev/null 2>&1 &
 client=$!

@@ -136,7 +136,7 @@ static void prog_close(struct prog *g)
 
 static void check_program(const uint8_t *data, size_t size)
 {
-	struct prog g = {.p = data, .n = size};
+	struct prog g = { .p = data, .n = size };
 	bool done = false;
 	const char *out;
 	int err;

@@ -74,7 +74,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	struct addrinfo hints = {0}, *res, *ai;
+	struct addrinfo hints = { 0 }, *res, *ai;
 	bool udp = false, connected = true, all = false;
 	char host[INET6_ADDRSTRLEN];
 	int i, rc;

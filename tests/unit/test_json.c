@@ -304,8 +304,14 @@ static void test_write_line_big(void)
 	json_string_n(&j, s, big);
 	pid = fork();
 	if (pid == 0) {
+		int rc;
+
 		close(fds[0]);
-		_exit(json_write_line(&j, fds[1]) ? 1 : 0);
+		rc = json_write_line(&j, fds[1]) ? 1 : 0;
+		json_free(&j); /* the child too: valgrind checks it */
+		free(s);
+		free(back);
+		_exit(rc);
 	}
 	close(fds[1]);
 	for (;;) {

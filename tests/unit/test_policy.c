@@ -62,45 +62,45 @@ static void check_addr(const struct addr_case *c)
 static void test_ipv4_registry_rows(void)
 {
 	static const struct addr_case cases[] = {
-		{"0.1.2.3", false, "This network", "0.0.0.0/8"},
-		{"0.0.0.0", false, "This host on this network", "0.0.0.0/32"},
-		{"10.200.1.1", false, "Private-Use", "10.0.0.0/8"},
-		{"100.64.0.1", false, "Shared Address Space", "100.64.0.0/10"},
-		{"100.127.255.254", false, "Shared Address Space", NULL},
-		{"127.0.0.1", false, "Loopback", "127.0.0.0/8"},
-		{"169.254.169.254", false, "Link Local", "169.254.0.0/16"},
-		{"172.16.0.1", false, "Private-Use", "172.16.0.0/12"},
-		{"172.31.255.255", false, "Private-Use", NULL},
-		{"192.0.0.200", false, "IETF Protocol Assignments", "192.0.0.0/24"},
-		{"192.0.0.1", false, "IPv4 Service Continuity Prefix", "192.0.0.0/29"},
-		{"192.0.0.8", false, "IPv4 dummy address", "192.0.0.8/32"},
-		{"192.0.0.9", true, "Port Control Protocol Anycast", "192.0.0.9/32"},
-		{"192.0.0.10", true, "Traversal Using Relays around NAT Anycast", NULL},
-		{"192.0.0.11", false, "IETF Protocol Assignments", "192.0.0.0/24"},
-		{"192.0.0.170", false, "NAT64/DNS64 Discovery", "192.0.0.170/32"},
-		{"192.0.0.171", false, "NAT64/DNS64 Discovery", "192.0.0.171/32"},
-		{"192.0.2.1", false, "Documentation (TEST-NET-1)", "192.0.2.0/24"},
-		{"192.31.196.1", true, "AS112-v4", "192.31.196.0/24"},
-		{"192.52.193.1", true, "AMT", "192.52.193.0/24"},
-		{"192.88.99.1", false, "Deprecated (6to4 Relay Anycast)", "192.88.99.0/24"},
-		{"192.88.99.2", false, "6a44-relay anycast address", "192.88.99.2/32"},
-		{"192.168.1.1", false, "Private-Use", "192.168.0.0/16"},
-		{"192.175.48.6", true, "Direct Delegation AS112 Service", "192.175.48.0/24"},
-		{"198.18.5.5", false, "Benchmarking", "198.18.0.0/15"},
-		{"198.19.255.255", false, "Benchmarking", NULL},
-		{"198.51.100.7", false, "Documentation (TEST-NET-2)", "198.51.100.0/24"},
-		{"203.0.113.9", false, "Documentation (TEST-NET-3)", "203.0.113.0/24"},
-		{"240.0.0.1", false, "Reserved", "240.0.0.0/4"},
-		{"255.255.255.254", false, "Reserved", NULL},
-		{"255.255.255.255", false, "Limited Broadcast", "255.255.255.255/32"},
+		{ "0.1.2.3", false, "This network", "0.0.0.0/8" },
+		{ "0.0.0.0", false, "This host on this network", "0.0.0.0/32" },
+		{ "10.200.1.1", false, "Private-Use", "10.0.0.0/8" },
+		{ "100.64.0.1", false, "Shared Address Space", "100.64.0.0/10" },
+		{ "100.127.255.254", false, "Shared Address Space", NULL },
+		{ "127.0.0.1", false, "Loopback", "127.0.0.0/8" },
+		{ "169.254.169.254", false, "Link Local", "169.254.0.0/16" },
+		{ "172.16.0.1", false, "Private-Use", "172.16.0.0/12" },
+		{ "172.31.255.255", false, "Private-Use", NULL },
+		{ "192.0.0.200", false, "IETF Protocol Assignments", "192.0.0.0/24" },
+		{ "192.0.0.1", false, "IPv4 Service Continuity Prefix", "192.0.0.0/29" },
+		{ "192.0.0.8", false, "IPv4 dummy address", "192.0.0.8/32" },
+		{ "192.0.0.9", true, "Port Control Protocol Anycast", "192.0.0.9/32" },
+		{ "192.0.0.10", true, "Traversal Using Relays around NAT Anycast", NULL },
+		{ "192.0.0.11", false, "IETF Protocol Assignments", "192.0.0.0/24" },
+		{ "192.0.0.170", false, "NAT64/DNS64 Discovery", "192.0.0.170/32" },
+		{ "192.0.0.171", false, "NAT64/DNS64 Discovery", "192.0.0.171/32" },
+		{ "192.0.2.1", false, "Documentation (TEST-NET-1)", "192.0.2.0/24" },
+		{ "192.31.196.1", true, "AS112-v4", "192.31.196.0/24" },
+		{ "192.52.193.1", true, "AMT", "192.52.193.0/24" },
+		{ "192.88.99.1", false, "Deprecated (6to4 Relay Anycast)", "192.88.99.0/24" },
+		{ "192.88.99.2", false, "6a44-relay anycast address", "192.88.99.2/32" },
+		{ "192.168.1.1", false, "Private-Use", "192.168.0.0/16" },
+		{ "192.175.48.6", true, "Direct Delegation AS112 Service", "192.175.48.0/24" },
+		{ "198.18.5.5", false, "Benchmarking", "198.18.0.0/15" },
+		{ "198.19.255.255", false, "Benchmarking", NULL },
+		{ "198.51.100.7", false, "Documentation (TEST-NET-2)", "198.51.100.0/24" },
+		{ "203.0.113.9", false, "Documentation (TEST-NET-3)", "203.0.113.0/24" },
+		{ "240.0.0.1", false, "Reserved", "240.0.0.0/4" },
+		{ "255.255.255.254", false, "Reserved", NULL },
+		{ "255.255.255.255", false, "Limited Broadcast", "255.255.255.255/32" },
 		/* no special-purpose row: global */
-		{"8.8.8.8", true, "IPv4 unicast", "0.0.0.0/0"},
-		{"133.242.1.10", true, "IPv4 unicast", NULL},
-		{"1.0.0.0", true, "IPv4 unicast", NULL},
-		{"100.128.0.1", true, "IPv4 unicast", NULL},
-		{"172.32.0.1", true, "IPv4 unicast", NULL},
-		{"192.0.1.1", true, "IPv4 unicast", NULL},
-		{"223.255.255.255", true, "IPv4 unicast", NULL},
+		{ "8.8.8.8", true, "IPv4 unicast", "0.0.0.0/0" },
+		{ "133.242.1.10", true, "IPv4 unicast", NULL },
+		{ "1.0.0.0", true, "IPv4 unicast", NULL },
+		{ "100.128.0.1", true, "IPv4 unicast", NULL },
+		{ "172.32.0.1", true, "IPv4 unicast", NULL },
+		{ "192.0.1.1", true, "IPv4 unicast", NULL },
+		{ "223.255.255.255", true, "IPv4 unicast", NULL },
 	};
 
 	if (fresh())
@@ -111,42 +111,42 @@ static void test_ipv4_registry_rows(void)
 static void test_ipv6_registry_rows(void)
 {
 	static const struct addr_case cases[] = {
-		{"::1", false, "Loopback Address", "::1/128"},
-		{"::", false, "Unspecified Address", "::/128"},
-		{"64:ff9b:1::1", false, "IPv4-IPv6 Translat.", "64:ff9b:1::/48"},
-		{"100::1", false, "Discard-Only Address Block", "100::/64"},
-		{"100:0:0:1::1", false, "Dummy IPv6 Prefix", "100:0:0:1::/64"},
-		{"2001:5::1", false, "IETF Protocol Assignments", "2001::/23"},
-		{"2001:1::4", false, "IETF Protocol Assignments", "2001::/23"},
-		{"2001:1ff::1", false, "IETF Protocol Assignments", "2001::/23"},
-		{"2001:1::1", true, "Port Control Protocol Anycast", "2001:1::1/128"},
-		{"2001:1::2", true, "Traversal Using Relays around NAT Anycast", NULL},
-		{"2001:1::3", true, "DNS-SD Service Registration Protocol Anycast", NULL},
-		{"2001:2::1", false, "Benchmarking", "2001:2::/48"},
-		{"2001:3::1", true, "AMT", "2001:3::/32"},
-		{"2001:4:112::1", true, "AS112-v6", "2001:4:112::/48"},
-		{"2001:10::1", false, "Deprecated (previously ORCHID)", "2001:10::/28"},
-		{"2001:20::1", true, "ORCHIDv2", "2001:20::/28"},
-		{"2001:30::1", true, "Drone Remote ID Protocol Entity Tags (DETs) Prefix", NULL},
-		{"2001:db8::1", false, "Documentation", "2001:db8::/32"},
-		{"2620:4f:8000::1", true, "Direct Delegation AS112 Service", "2620:4f:8000::/48"},
-		{"3fff::1", false, "Documentation", "3fff::/20"},
-		{"3fff:fff::1", false, "Documentation", NULL},
-		{"5f00::1", false, "Segment Routing (SRv6) SIDs", "5f00::/16"},
-		{"fd12:3456::1", false, "Unique-Local", "fc00::/7"},
-		{"fc00::1", false, "Unique-Local", NULL},
-		{"fe80::1", false, "Link-Local Unicast", "fe80::/10"},
+		{ "::1", false, "Loopback Address", "::1/128" },
+		{ "::", false, "Unspecified Address", "::/128" },
+		{ "64:ff9b:1::1", false, "IPv4-IPv6 Translat.", "64:ff9b:1::/48" },
+		{ "100::1", false, "Discard-Only Address Block", "100::/64" },
+		{ "100:0:0:1::1", false, "Dummy IPv6 Prefix", "100:0:0:1::/64" },
+		{ "2001:5::1", false, "IETF Protocol Assignments", "2001::/23" },
+		{ "2001:1::4", false, "IETF Protocol Assignments", "2001::/23" },
+		{ "2001:1ff::1", false, "IETF Protocol Assignments", "2001::/23" },
+		{ "2001:1::1", true, "Port Control Protocol Anycast", "2001:1::1/128" },
+		{ "2001:1::2", true, "Traversal Using Relays around NAT Anycast", NULL },
+		{ "2001:1::3", true, "DNS-SD Service Registration Protocol Anycast", NULL },
+		{ "2001:2::1", false, "Benchmarking", "2001:2::/48" },
+		{ "2001:3::1", true, "AMT", "2001:3::/32" },
+		{ "2001:4:112::1", true, "AS112-v6", "2001:4:112::/48" },
+		{ "2001:10::1", false, "Deprecated (previously ORCHID)", "2001:10::/28" },
+		{ "2001:20::1", true, "ORCHIDv2", "2001:20::/28" },
+		{ "2001:30::1", true, "Drone Remote ID Protocol Entity Tags (DETs) Prefix", NULL },
+		{ "2001:db8::1", false, "Documentation", "2001:db8::/32" },
+		{ "2620:4f:8000::1", true, "Direct Delegation AS112 Service", "2620:4f:8000::/48" },
+		{ "3fff::1", false, "Documentation", "3fff::/20" },
+		{ "3fff:fff::1", false, "Documentation", NULL },
+		{ "5f00::1", false, "Segment Routing (SRv6) SIDs", "5f00::/16" },
+		{ "fd12:3456::1", false, "Unique-Local", "fc00::/7" },
+		{ "fc00::1", false, "Unique-Local", NULL },
+		{ "fe80::1", false, "Link-Local Unicast", "fe80::/10" },
 		/* global unicast, no row */
-		{"2606:4700::1111", true, "Global Unicast", "2000::/3"},
-		{"2001:200::1", true, "Global Unicast", NULL},
-		{"3fff:1000::1", true, "Global Unicast", NULL},
-		{"2620:4f:8001::1", true, "Global Unicast", NULL},
+		{ "2606:4700::1111", true, "Global Unicast", "2000::/3" },
+		{ "2001:200::1", true, "Global Unicast", NULL },
+		{ "3fff:1000::1", true, "Global Unicast", NULL },
+		{ "2620:4f:8001::1", true, "Global Unicast", NULL },
 		/* outside 2000::/3: reserved by the IETF, not global */
-		{"4000::1", false, "Reserved by IETF", "::/0"},
-		{"::2", false, "Reserved by IETF", NULL},
-		{"fec0::1", false, "Reserved by IETF", NULL},
-		{"1fff:ffff::1", false, "Reserved by IETF", NULL},
-		{"e000::1", false, "Reserved by IETF", NULL},
+		{ "4000::1", false, "Reserved by IETF", "::/0" },
+		{ "::2", false, "Reserved by IETF", NULL },
+		{ "fec0::1", false, "Reserved by IETF", NULL },
+		{ "1fff:ffff::1", false, "Reserved by IETF", NULL },
+		{ "e000::1", false, "Reserved by IETF", NULL },
 	};
 
 	if (fresh())
@@ -193,13 +193,14 @@ static void test_every_builtin_row_is_reachable(void)
 static void test_most_specific_wins(void)
 {
 	static const struct addr_case cases[] = {
-		{"192.0.0.8", false, "IPv4 dummy address", "192.0.0.8/32"},
-		{"192.0.0.9", true, "Port Control Protocol Anycast", "192.0.0.9/32"},
-		{"192.0.0.10", true, "Traversal Using Relays around NAT Anycast", "192.0.0.10/32"},
-		{"192.0.0.7", false, "IPv4 Service Continuity Prefix", "192.0.0.0/29"},
-		{"2001:1::1", true, "Port Control Protocol Anycast", "2001:1::1/128"},
-		{"2001:db8::1", false, "Documentation", "2001:db8::/32"},
-		{"0.0.0.0", false, "This host on this network", "0.0.0.0/32"},
+		{ "192.0.0.8", false, "IPv4 dummy address", "192.0.0.8/32" },
+		{ "192.0.0.9", true, "Port Control Protocol Anycast", "192.0.0.9/32" },
+		{ "192.0.0.10", true, "Traversal Using Relays around NAT Anycast",
+		  "192.0.0.10/32" },
+		{ "192.0.0.7", false, "IPv4 Service Continuity Prefix", "192.0.0.0/29" },
+		{ "2001:1::1", true, "Port Control Protocol Anycast", "2001:1::1/128" },
+		{ "2001:db8::1", false, "Documentation", "2001:db8::/32" },
+		{ "0.0.0.0", false, "This host on this network", "0.0.0.0/32" },
 	};
 
 	if (fresh())
@@ -209,11 +210,11 @@ static void test_most_specific_wins(void)
 static void test_v4_mapped_is_ipv4(void)
 {
 	static const struct addr_case cases[] = {
-		{"::ffff:8.8.8.8", true, "IPv4 unicast", "0.0.0.0/0"},
-		{"::ffff:10.0.0.1", false, "Private-Use", "10.0.0.0/8"},
-		{"::ffff:127.0.0.1", false, "Loopback", "127.0.0.0/8"},
-		{"::ffff:192.0.0.9", true, "Port Control Protocol Anycast", NULL},
-		{"::ffff:0:0", false, "This host on this network", NULL},
+		{ "::ffff:8.8.8.8", true, "IPv4 unicast", "0.0.0.0/0" },
+		{ "::ffff:10.0.0.1", false, "Private-Use", "10.0.0.0/8" },
+		{ "::ffff:127.0.0.1", false, "Loopback", "127.0.0.0/8" },
+		{ "::ffff:192.0.0.9", true, "Port Control Protocol Anycast", NULL },
+		{ "::ffff:0:0", false, "This host on this network", NULL },
 	};
 
 	if (fresh())
@@ -224,22 +225,22 @@ static void test_embedded_ipv4(void)
 {
 	static const struct addr_case cases[] = {
 		/* NAT64 well-known prefix: the last 32 bits */
-		{"64:ff9b::8.8.8.8", true, "IPv4 unicast", "0.0.0.0/0"},
-		{"64:ff9b::a00:1", false, "Private-Use", "10.0.0.0/8"},
-		{"64:ff9b::192.0.0.170", false, "NAT64/DNS64 Discovery", NULL},
-		{"64:ff9b::c000:9", true, "Port Control Protocol Anycast", NULL},
+		{ "64:ff9b::8.8.8.8", true, "IPv4 unicast", "0.0.0.0/0" },
+		{ "64:ff9b::a00:1", false, "Private-Use", "10.0.0.0/8" },
+		{ "64:ff9b::192.0.0.170", false, "NAT64/DNS64 Discovery", NULL },
+		{ "64:ff9b::c000:9", true, "Port Control Protocol Anycast", NULL },
 		/* 6to4: 2002:AABB:CCDD::/48 carries AA.BB.CC.DD */
-		{"2002:808:808::1", true, "IPv4 unicast", NULL},
-		{"2002:c0a8:101::1", false, "Private-Use", "192.168.0.0/16"},
-		{"2002:c000:204:1::1", false, "Documentation (TEST-NET-1)", "192.0.2.0/24"},
-		{"2002:7f00:1::", false, "Loopback", NULL},
+		{ "2002:808:808::1", true, "IPv4 unicast", NULL },
+		{ "2002:c0a8:101::1", false, "Private-Use", "192.168.0.0/16" },
+		{ "2002:c000:204:1::1", false, "Documentation (TEST-NET-1)", "192.0.2.0/24" },
+		{ "2002:7f00:1::", false, "Loopback", NULL },
 		/* Teredo (RFC 4380 §4 example): client 192.0.2.45, obfuscated */
-		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", false, "Documentation (TEST-NET-1)",
-		 "192.0.2.0/24"},
+		{ "2001:0:4136:e378:8000:63bf:3fff:fdd2", false, "Documentation (TEST-NET-1)",
+		  "192.0.2.0/24" },
 		/* client 8.8.8.8 = ~0xf7f7f7f7 */
-		{"2001:0:4136:e378:8000:63bf:f7f7:f7f7", true, "IPv4 unicast", NULL},
+		{ "2001:0:4136:e378:8000:63bf:f7f7:f7f7", true, "IPv4 unicast", NULL },
 		/* client 10.0.0.1 */
-		{"2001::f5ff:fffe", false, "Private-Use", NULL},
+		{ "2001::f5ff:fffe", false, "Private-Use", NULL },
 	};
 
 	if (fresh())
@@ -248,9 +249,9 @@ static void test_embedded_ipv4(void)
 
 static void test_multicast(void)
 {
-	static const char *const mc[] = {"224.0.0.251",	     "239.255.255.250", "232.1.1.1",
-					 "ff02::fb",	     "ff05::1:3",	"ff0e::1",
-					 "::ffff:224.0.0.1", "64:ff9b::e000:fb"};
+	static const char *const mc[] = { "224.0.0.251",      "239.255.255.250", "232.1.1.1",
+					  "ff02::fb",	      "ff05::1:3",	 "ff0e::1",
+					  "::ffff:224.0.0.1", "64:ff9b::e000:fb" };
 	struct addr_class c;
 	uint8_t a[16];
 	size_t i;
@@ -275,16 +276,16 @@ static void test_multicast(void)
 static void test_user_overrides(void)
 {
 	static const struct addr_case cases[] = {
-		{"198.18.5.5", true, "config", "198.18.0.0/15"},
-		{"8.8.8.8", false, "config", "8.8.8.0/24"},
-		{"8.8.4.4", true, "IPv4 unicast", NULL},
-		{"192.0.0.9", false, "config", "192.0.0.9/32"},
-		{"10.1.2.3", true, "config", "10.1.0.0/16"},
-		{"10.2.0.1", false, "Private-Use", NULL},
-		{"2001:db8:1::1", true, "config", "2001:db8:1::/48"},
-		{"2001:db8:2::1", false, "Documentation", NULL},
+		{ "198.18.5.5", true, "config", "198.18.0.0/15" },
+		{ "8.8.8.8", false, "config", "8.8.8.0/24" },
+		{ "8.8.4.4", true, "IPv4 unicast", NULL },
+		{ "192.0.0.9", false, "config", "192.0.0.9/32" },
+		{ "10.1.2.3", true, "config", "10.1.0.0/16" },
+		{ "10.2.0.1", false, "Private-Use", NULL },
+		{ "2001:db8:1::1", true, "config", "2001:db8:1::/48" },
+		{ "2001:db8:2::1", false, "Documentation", NULL },
 		/* overrides reach embedded addresses too */
-		{"64:ff9b::c612:505", true, "config", "198.18.0.0/15"},
+		{ "64:ff9b::c612:505", true, "config", "198.18.0.0/15" },
 	};
 	struct addr_class c;
 	uint8_t a[16];
@@ -311,7 +312,7 @@ static void test_user_overrides(void)
 
 static void test_no_blocks_is_not_global(void)
 {
-	struct policy empty = {0};
+	struct policy empty = { 0 };
 	struct addr_class c;
 	uint8_t a[16];
 
@@ -348,9 +349,9 @@ static void check_family(const char *const *names, size_t n, uint8_t family)
 
 static void test_builtin_names(void)
 {
-	static const char *const nxdomain[] = {"invalid", "example",	 "alt",
-					       "onion",	  "6tisch.arpa", "eap-noob.arpa"};
-	static const char *const loopback[] = {"localhost"};
+	static const char *const nxdomain[] = { "invalid", "example",	  "alt",
+						"onion",   "6tisch.arpa", "eap-noob.arpa" };
+	static const char *const loopback[] = { "localhost" };
 	static const char *const local[] = {
 		"test",
 		"home.arpa",
@@ -381,10 +382,10 @@ static void test_builtin_names(void)
 		"a.e.f.ip6.arpa",
 		"b.e.f.ip6.arpa",
 	};
-	static const char *const iana[] = {"example.com", "example.net", "example.org"};
-	static const char *const fixed[] = {"ipv4only.arpa", "170.0.0.192.in-addr.arpa",
-					    "171.0.0.192.in-addr.arpa"};
-	static const char *const ddr[] = {"resolver.arpa"};
+	static const char *const iana[] = { "example.com", "example.net", "example.org" };
+	static const char *const fixed[] = { "ipv4only.arpa", "170.0.0.192.in-addr.arpa",
+					     "171.0.0.192.in-addr.arpa" };
+	static const char *const ddr[] = { "resolver.arpa" };
 
 	if (!fresh())
 		return;
@@ -608,8 +609,8 @@ static void test_match_wire(void)
 	static const uint8_t raw[] = "\x04\x00\xff.\x01\x04test";
 	static const uint8_t pointer[] = "\x03"
 					 "foo\xc0\x0c";
-	static const uint8_t overrun[] = {3, 'f', 'o', 'o', 7, 'e', 'x'};
-	static const uint8_t no_root[] = {4, 't', 'e', 's', 't'};
+	static const uint8_t overrun[] = { 3, 'f', 'o', 'o', 7, 'e', 'x' };
+	static const uint8_t no_root[] = { 4, 't', 'e', 's', 't' };
 	static const uint8_t bad_len[] = "\x40"
 					 "aaaa";
 	const struct reserved_suffix *s;
@@ -701,7 +702,7 @@ static void test_answer_rules_follow_overrides(void)
 
 static void test_mail_ports(void)
 {
-	static const uint16_t dflt[] = {25, 465, 587, 110, 995, 143, 993};
+	static const uint16_t dflt[] = { 25, 465, 587, 110, 995, 143, 993 };
 	size_t i;
 
 	if (!fresh())

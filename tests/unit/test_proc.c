@@ -57,14 +57,14 @@ static void check_idents(const struct ident *cases, size_t n)
 static void test_cgroup_docker(void)
 {
 	static const struct ident cases[] = {
-		{"/docker/" ID64, ID64, "docker", "", ""},
-		{"/system.slice/docker-" ID64 ".scope", ID64, "docker", "", ""},
+		{ "/docker/" ID64, ID64, "docker", "", "" },
+		{ "/system.slice/docker-" ID64 ".scope", ID64, "docker", "", "" },
 		/* seen from outside the reader's cgroup namespace */
-		{"/../../docker/" ID64, ID64, "docker", "", ""},
+		{ "/../../docker/" ID64, ID64, "docker", "", "" },
 		/* docker in docker: the innermost container is the process's */
-		{"/docker/" ID64 "/docker/" ID64B, ID64B, "docker", "", ""},
+		{ "/docker/" ID64 "/docker/" ID64B, ID64B, "docker", "", "" },
 		/* a sub-cgroup of the container */
-		{"/system.slice/docker-" ID64 ".scope/init.scope", ID64, "docker", "", ""},
+		{ "/system.slice/docker-" ID64 ".scope/init.scope", ID64, "docker", "", "" },
 	};
 
 	CHECK_IDENTS(cases);
@@ -73,22 +73,23 @@ static void test_cgroup_docker(void)
 static void test_cgroup_containerd(void)
 {
 	static const struct ident cases[] = {
-		{"/kubepods/burstable/pod" POD_UID "/" ID64, ID64, "containerd", POD_UID,
-		 "burstable"},
-		{"/kubepods/besteffort/pod" POD_UID "/" ID64, ID64, "containerd", POD_UID,
-		 "besteffort"},
-		{"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_UID_US
-		 ".slice/cri-containerd-" ID64 ".scope",
-		 ID64, "containerd", POD_UID, "burstable"},
-		{"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_UID_US
-		 ".slice/cri-containerd-" ID64 ".scope",
-		 ID64, "containerd", POD_UID, "besteffort"},
+		{ "/kubepods/burstable/pod" POD_UID "/" ID64, ID64, "containerd", POD_UID,
+		  "burstable" },
+		{ "/kubepods/besteffort/pod" POD_UID "/" ID64, ID64, "containerd", POD_UID,
+		  "besteffort" },
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_UID_US
+		  ".slice/cri-containerd-" ID64 ".scope",
+		  ID64, "containerd", POD_UID, "burstable" },
+		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_UID_US
+		  ".slice/cri-containerd-" ID64 ".scope",
+		  ID64, "containerd", POD_UID, "besteffort" },
 		/* kind: the kubelet's cgroup root is itself a slice */
-		{"/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/"
-		 "kubelet-kubepods-burstable-pod" POD_UID_US ".slice/cri-containerd-" ID64 ".scope",
-		 ID64, "containerd", POD_UID, "burstable"},
+		{ "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/"
+		  "kubelet-kubepods-burstable-pod" POD_UID_US ".slice/cri-containerd-" ID64
+		  ".scope",
+		  ID64, "containerd", POD_UID, "burstable" },
 		/* the pod's own cgroup (pause / sandbox not yet placed) */
-		{"/kubepods/burstable/pod" POD_UID, "", "", POD_UID, "burstable"},
+		{ "/kubepods/burstable/pod" POD_UID, "", "", POD_UID, "burstable" },
 	};
 
 	CHECK_IDENTS(cases);
@@ -97,14 +98,14 @@ static void test_cgroup_containerd(void)
 static void test_cgroup_guaranteed(void)
 {
 	static const struct ident cases[] = {
-		{"/kubepods/pod" POD_UID "/" ID64, ID64, "containerd", POD_UID, "guaranteed"},
-		{"/kubepods.slice/kubepods-pod" POD_UID_US ".slice/cri-containerd-" ID64 ".scope",
-		 ID64, "containerd", POD_UID, "guaranteed"},
-		{"/kubepods.slice/kubepods-pod" POD_UID_US ".slice/crio-" ID64 ".scope", ID64,
-		 "cri-o", POD_UID, "guaranteed"},
+		{ "/kubepods/pod" POD_UID "/" ID64, ID64, "containerd", POD_UID, "guaranteed" },
+		{ "/kubepods.slice/kubepods-pod" POD_UID_US ".slice/cri-containerd-" ID64 ".scope",
+		  ID64, "containerd", POD_UID, "guaranteed" },
+		{ "/kubepods.slice/kubepods-pod" POD_UID_US ".slice/crio-" ID64 ".scope", ID64,
+		  "cri-o", POD_UID, "guaranteed" },
 		/* static pod: uid is a 32-hex hash of the manifest */
-		{"/kubepods/pod0123456789abcdef0123456789abcdef/" ID64, ID64, "containerd",
-		 "0123456789abcdef0123456789abcdef", "guaranteed"},
+		{ "/kubepods/pod0123456789abcdef0123456789abcdef/" ID64, ID64, "containerd",
+		  "0123456789abcdef0123456789abcdef", "guaranteed" },
 	};
 
 	CHECK_IDENTS(cases);
@@ -113,19 +114,19 @@ static void test_cgroup_guaranteed(void)
 static void test_cgroup_crio(void)
 {
 	static const struct ident cases[] = {
-		{"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_UID_US
-		 ".slice/crio-" ID64 ".scope",
-		 ID64, "cri-o", POD_UID, "burstable"},
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_UID_US
+		  ".slice/crio-" ID64 ".scope",
+		  ID64, "cri-o", POD_UID, "burstable" },
 		/* cgroup v2: the payload sits in a "container" child */
-		{"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_UID_US
-		 ".slice/crio-" ID64 ".scope/container",
-		 ID64, "cri-o", POD_UID, "besteffort"},
+		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_UID_US
+		  ".slice/crio-" ID64 ".scope/container",
+		  ID64, "cri-o", POD_UID, "besteffort" },
 		/* cgroupfs driver */
-		{"/kubepods/burstable/pod" POD_UID "/crio-" ID64, ID64, "cri-o", POD_UID,
-		 "burstable"},
+		{ "/kubepods/burstable/pod" POD_UID "/crio-" ID64, ID64, "cri-o", POD_UID,
+		  "burstable" },
 		/* conmon, the monitor, is not the container */
-		{"/kubepods.slice/kubepods-pod" POD_UID_US ".slice/crio-conmon-" ID64 ".scope", "",
-		 "", POD_UID, "guaranteed"},
+		{ "/kubepods.slice/kubepods-pod" POD_UID_US ".slice/crio-conmon-" ID64 ".scope", "",
+		  "", POD_UID, "guaranteed" },
 	};
 
 	CHECK_IDENTS(cases);
@@ -134,12 +135,12 @@ static void test_cgroup_crio(void)
 static void test_cgroup_podman(void)
 {
 	static const struct ident cases[] = {
-		{"/machine.slice/libpod-" ID64 ".scope", ID64, "podman", "", ""},
-		{"/machine.slice/libpod-" ID64 ".scope/container", ID64, "podman", "", ""},
-		{"/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID64 ".scope",
-		 ID64, "podman", "", ""},
-		{"/libpod_parent/libpod-" ID64, ID64, "podman", "", ""},
-		{"/machine.slice/libpod-conmon-" ID64 ".scope", "", "", "", ""},
+		{ "/machine.slice/libpod-" ID64 ".scope", ID64, "podman", "", "" },
+		{ "/machine.slice/libpod-" ID64 ".scope/container", ID64, "podman", "", "" },
+		{ "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID64 ".scope",
+		  ID64, "podman", "", "" },
+		{ "/libpod_parent/libpod-" ID64, ID64, "podman", "", "" },
+		{ "/machine.slice/libpod-conmon-" ID64 ".scope", "", "", "", "" },
 	};
 
 	CHECK_IDENTS(cases);
@@ -148,16 +149,16 @@ static void test_cgroup_podman(void)
 static void test_cgroup_nspawn(void)
 {
 	static const struct ident cases[] = {
-		{"/machine.slice/systemd-nspawn@debian.service", "debian", "nspawn", "", ""},
-		{"/machine.slice/systemd-nspawn@debian.service/payload/system.slice/cron.service",
-		 "debian", "nspawn", "", ""},
+		{ "/machine.slice/systemd-nspawn@debian.service", "debian", "nspawn", "", "" },
+		{ "/machine.slice/systemd-nspawn@debian.service/payload/system.slice/cron.service",
+		  "debian", "nspawn", "", "" },
 		/* systemd escapes '-' in instance names */
-		{"/machine.slice/systemd-nspawn@my\\x2dbox.service", "my-box", "nspawn", "", ""},
-		{"/machine.slice/systemd-nspawn@.service", "", "", "", ""},
+		{ "/machine.slice/systemd-nspawn@my\\x2dbox.service", "my-box", "nspawn", "", "" },
+		{ "/machine.slice/systemd-nspawn@.service", "", "", "", "" },
 		/* a control character after unescaping is refused */
-		{"/machine.slice/systemd-nspawn@a\\x0ab.service", "", "", "", ""},
+		{ "/machine.slice/systemd-nspawn@a\\x0ab.service", "", "", "", "" },
 		/* a machine name longer than 64 characters is refused */
-		{"/machine.slice/systemd-nspawn@" ID64 "x.service", "", "", "", ""},
+		{ "/machine.slice/systemd-nspawn@" ID64 "x.service", "", "", "", "" },
 	};
 
 	CHECK_IDENTS(cases);
@@ -166,13 +167,13 @@ static void test_cgroup_nspawn(void)
 static void test_cgroup_host(void)
 {
 	static const struct ident cases[] = {
-		{"/", "", "", "", ""},
-		{"", "", "", "", ""},
-		{"/user.slice/user-1000.slice/session-3.scope", "", "", "", ""},
-		{"/system.slice/ssh.service", "", "", "", ""},
-		{"/init.scope", "", "", "", ""},
+		{ "/", "", "", "", "" },
+		{ "", "", "", "", "" },
+		{ "/user.slice/user-1000.slice/session-3.scope", "", "", "", "" },
+		{ "/system.slice/ssh.service", "", "", "", "" },
+		{ "/init.scope", "", "", "", "" },
 		/* a bare id outside docker/kubepods: unknown runtime, no guess */
-		{"/default/" ID64, "", "", "", ""},
+		{ "/default/" ID64, "", "", "", "" },
 	};
 
 	CHECK_IDENTS(cases);
@@ -181,38 +182,38 @@ static void test_cgroup_host(void)
 static void test_cgroup_hostile(void)
 {
 	static const struct ident cases[] = {
-		{"/docker/0123", "", "", "", ""},
-		{"/docker/" ID64 "0", "", "", "", ""},
-		{"/docker/0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "", "",
-		 "", ""},
-		{"/docker/g123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "", "",
-		 "", ""},
-		{"/system.slice/docker-" ID64 ".scop", "", "", "", ""},
-		{"/system.slice/docker-.scope", "", "", "", ""},
-		{"/system.slice/docker-" ID64, "", "", "", ""},
-		{"/system.slice/cri-containerd-.scope", "", "", "", ""},
-		{"docker-", "", "", "", ""},
-		{"////", "", "", "", ""},
-		{"/kubepods", "", "", "", ""},
-		{"/kubepods/", "", "", "", ""},
-		{"/kubepods/burstable", "", "", "", ""},
-		{"/kubepods/pod", "", "", "", ""},
-		{"/kubepods/podnot-a-uid", "", "", "", ""},
-		{"/kubepods/pod" POD_UID "x/" ID64, ID64, "containerd", "", ""},
-		{"/kubepods/pod5f1a3b2c-7d4e-4f60-8a9b-0c1d2e3f4a5g", "", "", "", ""},
-		{"/kubepods.slice/kubepods-pod.slice", "", "", "", ""},
-		{"/kubepods.slice/kubepods-pod_.slice", "", "", "", ""},
-		{"/kubepods.slice/kubepods-.slice", "", "", "", ""},
-		{".slice", "", "", "", ""},
-		{"-kubepods.slice", "", "", "", ""},
-		{"kubepods-", "", "", "", ""},
-		{"/notkubepods.slice/notkubepods-pod" POD_UID_US ".slice", "", "", "", ""},
+		{ "/docker/0123", "", "", "", "" },
+		{ "/docker/" ID64 "0", "", "", "", "" },
+		{ "/docker/0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "",
+		  "", "", "" },
+		{ "/docker/g123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "",
+		  "", "", "" },
+		{ "/system.slice/docker-" ID64 ".scop", "", "", "", "" },
+		{ "/system.slice/docker-.scope", "", "", "", "" },
+		{ "/system.slice/docker-" ID64, "", "", "", "" },
+		{ "/system.slice/cri-containerd-.scope", "", "", "", "" },
+		{ "docker-", "", "", "", "" },
+		{ "////", "", "", "", "" },
+		{ "/kubepods", "", "", "", "" },
+		{ "/kubepods/", "", "", "", "" },
+		{ "/kubepods/burstable", "", "", "", "" },
+		{ "/kubepods/pod", "", "", "", "" },
+		{ "/kubepods/podnot-a-uid", "", "", "", "" },
+		{ "/kubepods/pod" POD_UID "x/" ID64, ID64, "containerd", "", "" },
+		{ "/kubepods/pod5f1a3b2c-7d4e-4f60-8a9b-0c1d2e3f4a5g", "", "", "", "" },
+		{ "/kubepods.slice/kubepods-pod.slice", "", "", "", "" },
+		{ "/kubepods.slice/kubepods-pod_.slice", "", "", "", "" },
+		{ "/kubepods.slice/kubepods-.slice", "", "", "", "" },
+		{ ".slice", "", "", "", "" },
+		{ "-kubepods.slice", "", "", "", "" },
+		{ "kubepods-", "", "", "", "" },
+		{ "/notkubepods.slice/notkubepods-pod" POD_UID_US ".slice", "", "", "", "" },
 		/* pod-looking components outside a kubepods hierarchy */
-		{"/pod" POD_UID "/" ID64, "", "", "", ""},
-		{"/system.slice/systemd-nspawn@", "", "", "", ""},
-		{"/systemd-nspawn@x\\", "", "", "", ""},
-		{"/machine.slice/systemd-nspawn@x\\x.service", "x\\x", "nspawn", "", ""},
-		{"\x01\x02\xff/docker/\xfe", "", "", "", ""},
+		{ "/pod" POD_UID "/" ID64, "", "", "", "" },
+		{ "/system.slice/systemd-nspawn@", "", "", "", "" },
+		{ "/systemd-nspawn@x\\", "", "", "", "" },
+		{ "/machine.slice/systemd-nspawn@x\\x.service", "x\\x", "nspawn", "", "" },
+		{ "\x01\x02\xff/docker/\xfe", "", "", "", "" },
 	};
 	struct proc_info info;
 	char *big;
@@ -395,7 +396,7 @@ static void test_read_reaped_child(void)
 static void test_read_zombie_child(void)
 {
 	static struct proc_info info;
-	struct timespec ts = {0, 1000000};
+	struct timespec ts = { 0, 1000000 };
 	char path[64], buf[256];
 	pid_t pid;
 	int i;
@@ -422,7 +423,7 @@ static void test_read_zombie_child(void)
 static void test_read_odd_comm(void)
 {
 	static struct proc_info info;
-	static const char *const names[] = {"a) b (c)", ") 1 2 3 (", "x y", "))))", "("};
+	static const char *const names[] = { "a) b (c)", ") 1 2 3 (", "x y", "))))", "(" };
 	int fds[2], i;
 	pid_t pid;
 	char c;

@@ -21,7 +21,7 @@
 
 int main(int argc, char **argv)
 {
-	struct addrinfo hints = {0}, *res, *ai;
+	struct addrinfo hints = { 0 }, *res, *ai;
 	char host[64];
 	int fd, rc, err;
 

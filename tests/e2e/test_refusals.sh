@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# Clear refusals (one line on stderr, exit status 1) when leakwatch cannot
+# run, and exit status 2 for usage errors: no privileges, missing
+# capabilities (named), no BTF, no cgroup v2. The missing pieces are made
+# in a private mount namespace (unshare -m) or with setpriv: the host is
+# never changed.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+lw_require_root
+_lw_init
+
+# refuse NAME EXPECTED-REGEX CMD...: exit status 1, one line, matching.
+refuse()
+{
+	local name=$1 re=$2 rc lines
+	shift 2
+	"$@" >"$LW_TMP/$name.out" 2>"$LW_TMP/$name.err" </dev/null
+	rc=$?
+	lines=$(grep -c . "$LW_TMP/$name.err")
+	lw_begin "$name"
+	[ "$rc" = 1 ] || _lw_because "exit status $rc, expected 1"
+	[ "$lines" = 1 ] || _lw_because "$lines lines on stderr, expected 1: $(head -c 300 "$LW_TMP/$name.err")"
+	grep -Eq -- "$re" "$LW_TMP/$name.err" || _lw_because "stderr lacks /$re/: $(head -c 300 "$LW_TMP/$name.err")"
+	lw_end
+}
+
+refuse refuse-not-root 'missing capabilities: CAP_BPF CAP_PERFMON CAP_NET_ADMIN' \
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	--bounding-set=-all "$LW_BIN" daemon
+refuse refuse-no-cap-bpf 'missing capabilities: CAP_BPF$' \
+	setpriv --inh-caps=-all --bounding-set=-bpf,-sys_admin "$LW_BIN" run -- true
+refuse refuse-no-cap-net-admin 'missing capabilities: CAP_NET_ADMIN$' \
+	setpriv --inh-caps=-all --bounding-set=-net_admin "$LW_BIN" daemon
+refuse refuse-no-btf 'kernel has no BTF' \
+	unshare -m sh -c 'mount --bind /dev/null /sys/kernel/btf/vmlinux && exec "$0" run -- true' \
+	"$LW_BIN"
+cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+refuse refuse-no-cgroup2 'no cgroup v2 hierarchy' \
+	unshare -m sh -c 'umount -l "$1" && exec "$0" run -- true' "$LW_BIN" "$cg2"
+refuse refuse-no-cgroup2-daemon 'no cgroup v2 hierarchy' \
+	unshare -m sh -c 'umount -l "$1" && exec "$0" daemon' "$LW_BIN" "$cg2"
+
+# Nothing was left attached by the refusals.
+lw_begin refuse-nothing-left-attached
+n=$(bpftool prog show 2>/dev/null | grep -c 'lw_connect4' || true)
+[ "$n" -le "$(pgrep -c -f 'leakwatch(-static)? (run|daemon)' || true)" ] ||
+	_lw_because "$n lw_connect4 programs loaded with no leakwatch running"
+lw_end
+
+# Usage errors: exit status 2.
+lw_begin usage-errors-exit-2
+for args in "bogus" "run" "run --fail-on extreme -- true" "run --leak-exit-code 300 -- true" \
+	"daemon --rotate-size 12Q" "daemon --ringbuf-size 3000" "classify" "policy --config"; do
+	# shellcheck disable=SC2086 # word splitting wanted
+	"$LW_BIN" $args >/dev/null 2>&1 </dev/null
+	rc=$?
+	[ "$rc" = 2 ] || _lw_because "'leakwatch $args' exited $rc, expected 2"
+done
+lw_end
