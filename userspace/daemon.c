@@ -238,6 +238,9 @@ static void periodic(struct session *s, const struct daemon_opts *o, double *nex
 	if (now >= next_rescan) {
 		next_rescan = now + LIBC_RESCAN_S;
 		sensor_rescan_libc(&s->sensor);
+		/* Processes with no exit event (untainted ones reported for a
+		 * direct leak) would otherwise be kept forever. */
+		tracker_sweep(s->tracker);
 	}
 	if (o->stats_interval && now >= *next_stats) {
 		*next_stats = now + o->stats_interval;

@@ -43,7 +43,7 @@ static const char *proto_name(uint8_t proto)
 
 static void json_process(struct json *j, const struct tproc *p)
 {
-	const struct proc_info *info = &p->info;
+	const struct tproc_info *info = &p->info;
 	size_t off;
 
 	json_key(j, "process");

@@ -54,6 +54,7 @@ struct tracker {
 	struct recent_ring lookups;  /* clients' reserved lookups */
 	struct recent_ring verdicts; /* resolver verdicts */
 	struct dns_msg msg;	     /* scratch: too big for the stack */
+	struct proc_info pinfo;	     /* scratch for proc_read() */
 };
 
 static const char *const kind_names[] = {
@@ -121,6 +122,9 @@ void tracker_set_policy(struct tracker *t, const struct policy *p)
 
 static void tproc_free(struct tproc *p)
 {
+	free(p->info.exe);
+	free(p->info.cmdline);
+	free(p->info.cgroup);
 	free(p->names);
 	free(p->dests);
 	free(p->verdicts);
@@ -178,6 +182,43 @@ static void copy_comm(char *dst, const char *src)
 	dst[LW_COMM_LEN] = '\0';
 }
 
+static char *dup_bytes(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* Read /proc into the tracker's scratch, keep a compact copy. */
+static int info_read(struct tracker *t, struct tproc *p)
+{
+	struct proc_info *pi = &t->pinfo;
+	struct tproc_info *ti = &p->info;
+	int err;
+
+	err = proc_read(p->tgid, p->start_ns, pi);
+	if (err)
+		return err;
+	ti->uid = pi->uid;
+	ti->ppid = pi->ppid;
+	memcpy(ti->comm, pi->comm, sizeof(ti->comm));
+	ti->exe = strdup(pi->exe);
+	ti->cmdline = dup_bytes(pi->cmdline, pi->cmdline_len);
+	ti->cmdline_len = ti->cmdline ? pi->cmdline_len : 0;
+	ti->cgroup = strdup(pi->cgroup);
+	memcpy(ti->container_id, pi->container_id, sizeof(ti->container_id));
+	memcpy(ti->runtime, pi->runtime, sizeof(ti->runtime));
+	memcpy(ti->pod_uid, pi->pod_uid, sizeof(ti->pod_uid));
+	memcpy(ti->qos, pi->qos, sizeof(ti->qos));
+	if (!ti->exe || !ti->cgroup)
+		t->stats.oom++;
+	return 0;
+}
+
 /* The record of the process an event is about, created at its first
  * event, when /proc is read (as early as possible: it may exit soon). */
 static struct tproc *proc_get(struct tracker *t, const struct lw_event_hdr *h)
@@ -197,7 +238,7 @@ static struct tproc *proc_get(struct tracker *t, const struct lw_event_hdr *h)
 	p->ppid = h->ppid;
 	p->uid = h->uid;
 	copy_comm(p->comm, h->comm);
-	p->info_read = proc_read(p->tgid, p->start_ns, &p->info) == 0;
+	p->info_read = info_read(t, p) == 0;
 	if (p->info_read && !p->ppid)
 		p->ppid = p->info.ppid;
 	p->next = *head;
@@ -843,4 +884,21 @@ void tracker_release(struct tracker *t, struct tproc *p)
 			return;
 		}
 	}
+}
+
+size_t tracker_sweep(struct tracker *t)
+{
+	struct tproc *p;
+	size_t i, n = 0;
+
+	for (i = 0; i < PROC_BUCKETS; i++) {
+		for (p = t->buckets[i]; p; p = p->next) {
+			if (p->exited || proc_same_start(proc_start_ns(p->tgid), p->start_ns))
+				continue;
+			p->exited = true;
+			p->exit_code = -1;
+			n++;
+		}
+	}
+	return n;
 }

@@ -96,12 +96,28 @@ struct tresolved {
 	char name[DNS_TEXT_MAX];
 };
 
+/* What /proc said of a process, kept compact (struct proc_info reserves
+ * 12 KiB for the longest paths; most processes need a few hundred bytes). */
+struct tproc_info {
+	uint32_t uid;
+	pid_t ppid;
+	char comm[LW_COMM_LEN + 1];
+	char *exe;
+	char *cmdline; /* NUL-separated arguments */
+	size_t cmdline_len;
+	char *cgroup;
+	char container_id[65];
+	char runtime[16];
+	char pod_uid[37];
+	char qos[16];
+};
+
 struct tproc {
 	uint32_t tgid;
 	uint64_t start_ns;
 	uint32_t ppid, uid;
 	char comm[LW_COMM_LEN + 1];
-	struct proc_info info; /* from /proc, read at the first event */
+	struct tproc_info info; /* from /proc, read at the first event */
 	bool info_read;
 	struct tname *names;
 	size_t n_names, cap_names;
@@ -146,6 +162,10 @@ struct tproc *tracker_next_exited(struct tracker *t);
 struct tproc *tracker_first(struct tracker *t);
 struct tproc *tracker_next(struct tracker *t, struct tproc *p);
 void tracker_release(struct tracker *t, struct tproc *p);
+/* Processes that ended without an exit event (untainted ones have none,
+ * or the event was lost): marked exited, so the next tracker_next_exited()
+ * reports and releases them. Returns how many. */
+size_t tracker_sweep(struct tracker *t);
 
 bool tproc_has_findings(const struct tproc *p);
 /* The highest verdict severity of a process (SEV_NONE when clean). */

@@ -98,6 +98,19 @@ lw_expect_true "stderr says the config was reloaded" grep -q 'config reloaded' "
 lw_expect "$out" has-verdict --type event --pid "$pc" --kind direct --address 198.18.0.7 --port 443
 lw_end
 
+# An untainted process connecting to an address another process was
+# answered: a direct leak with asked_by. Untainted processes have no exit
+# event, so the daemon's sweep (every 5 s) finds it gone and reports it.
+ip netns exec "$LW_NS" getent ahosts leak.example.net >/dev/null
+ip netns exec "$LW_NS" "$LW_HELPERS/tcp-connect" 198.18.0.7 443 >/dev/null 2>&1 &
+bare=$!
+wait $bare
+sleep 6
+lw_begin daemon-untainted-direct-swept-report
+lw_expect "$out" has-verdict --type event --pid "$bare" --kind direct --address 198.18.0.7
+lw_expect "$out" has-verdict --type report --pid "$bare" --kind direct --address 198.18.0.7
+lw_end
+
 # A config that no longer parses keeps the running policy.
 lw_config "$conf" 'global = not-an-address'
 kill -HUP "$dpid"
