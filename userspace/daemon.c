@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "metrics.h"
 #include "output.h"
+#include "pin.h"
 #include "privilege.h"
 #include "session.h"
 
@@ -36,6 +37,11 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE     append JSON lines to FILE (0600) instead of stdout\n"
+	"  --pin-dir DIR         keep taint, answers and unread events pinned in DIR\n"
+	"                        (e.g. /sys/fs/bpf/leakwatch; bpffs is mounted when\n"
+	"                        missing), so a restarted daemon goes on where the\n"
+	"                        last one stopped; one daemon per DIR\n"
+	"  --no-pin              keep no state across restarts (the default)\n"
 	"  --rotate-size SIZE    rotate FILE at SIZE (default 100M; K, M, G); rotated\n"
 	"                        files are gzipped to FILE.1.gz, FILE.2.gz, ...\n"
 	"  --rotate-keep N       rotated files kept (default 5)\n"
@@ -59,6 +65,8 @@ static const char usage[] =
 	"  leakwatch daemon --config /etc/leakwatch.conf | your-siem-shipper\n";
 
 enum {
+	OPT_PIN_DIR = 2900,
+	OPT_NO_PIN,
 	OPT_ROTATE_SIZE = 3000,
 	OPT_ROTATE_KEEP,
 	OPT_METRICS_FILE,
@@ -69,6 +77,8 @@ enum {
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
+	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
+	{ "no-pin", no_argument, NULL, OPT_NO_PIN },
 	{ "rotate-keep", required_argument, NULL, OPT_ROTATE_KEEP },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
@@ -165,6 +175,12 @@ static int parse_daemon_opt(struct daemon_opts *o, int opt, const char *arg)
 	switch (opt) {
 	case 'o':
 		o->output = arg;
+		return 0;
+	case OPT_PIN_DIR:
+		o->common.pin_dir = arg;
+		return 0;
+	case OPT_NO_PIN:
+		o->common.pin_dir = NULL;
 		return 0;
 	case OPT_ROTATE_SIZE:
 		if (output_parse_size(arg, &o->rotate_size)) {
@@ -330,6 +346,8 @@ int cmd_daemon(int argc, char **argv)
 		fprintf(stderr, "leakwatch: cannot drop capabilities: %s\n", strerror(-err));
 	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s%s\n", mount,
 		s.sensor.dns_capture, o.common.enforce ? ", enforcing" : "");
+	if (s.sensor.pins_reused)
+		fprintf(stderr, "leakwatch: resumed the state pinned in %s\n", o.common.pin_dir);
 
 	ret = loop(&s, &o);
 	session_report_all(&s, NULL);

@@ -17,6 +17,7 @@
 
 #include "leakwatch.skel.h"
 #include "libc_probe.h"
+#include "pin.h"
 #include "sensor.h"
 
 static bool verbose;
@@ -78,13 +79,47 @@ int sensor_probe(struct sensor *s)
 	return 0;
 }
 
+static int open_and_load(struct sensor *s, const struct sensor_opts *opts);
+
+/*
+ * With a pin directory, state maps pinned by an earlier daemon are reused.
+ * Pins that no longer fit (another version's layout) are removed and the
+ * load tried once more with fresh maps: a crashed daemon's leftovers never
+ * stop the next one.
+ */
 int sensor_load(struct sensor *s, const struct sensor_opts *opts)
 {
+	bool pins_found = false;
 	int err;
 
 	verbose = opts->verbose;
 	libbpf_set_print(libbpf_print);
 	s->dns_capture = "skb";
+	if (opts->pin_dir) {
+		err = pin_prepare(opts->pin_dir, s->err, sizeof(s->err));
+		if (err)
+			return err;
+	}
+	err = open_and_load(s, opts);
+	if (err && opts->pin_dir && s->skel && s->pins_reused) {
+		pins_found = true;
+		leakwatch_bpf__destroy(s->skel);
+		s->skel = NULL;
+		pin_remove(opts->pin_dir);
+		err = open_and_load(s, opts);
+		s->pins_reused = false;
+	}
+	if (!err && pins_found)
+		fprintf(stderr,
+			"leakwatch: pinned state in %s did not fit this version: "
+			"started afresh\n",
+			opts->pin_dir);
+	return err;
+}
+
+static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
+{
+	int err;
 
 	s->skel = leakwatch_bpf__open();
 	if (!s->skel)
@@ -96,6 +131,8 @@ int sensor_load(struct sensor *s, const struct sensor_opts *opts)
 			    "ring buffer size %u is not a power of 2 of at least "
 			    "one page",
 			    opts->ringbuf_bytes);
+	if (opts->pin_dir)
+		s->pins_reused = pin_maps(s->skel, opts->pin_dir);
 
 	err = leakwatch_bpf__load(s->skel);
 	if (err)

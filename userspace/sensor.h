@@ -25,6 +25,7 @@ struct sensor_opts {
 	bool enforce;
 	bool verbose;
 	uint32_t ringbuf_bytes; /* 0: LW_RINGBUF_BYTES; a power of 2, >= page */
+	const char *pin_dir;	/* keep state maps pinned here (daemon), or NULL */
 };
 
 struct sensor {
@@ -34,6 +35,7 @@ struct sensor {
 	struct libc_probe *libc; /* the libc uprobes, or NULL */
 	const char *dns_capture; /* the DNS backends in use: "skb", "skb+libc" */
 	char err[512];
+	bool pins_reused; /* state maps came from an earlier daemon */
 };
 
 /* Check the kernel can run us at all (root, BTF, cgroup v2 hooks). 0, or

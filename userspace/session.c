@@ -97,7 +97,8 @@ int session_start(struct session *s, int cgroup_fd)
 {
 	struct sensor_opts so = { .enforce = s->opts.enforce,
 				  .verbose = s->opts.verbose,
-				  .ringbuf_bytes = s->opts.ringbuf_bytes };
+				  .ringbuf_bytes = s->opts.ringbuf_bytes,
+				  .pin_dir = s->opts.pin_dir };
 	int err;
 
 	json_init(&s->json);

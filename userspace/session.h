@@ -21,6 +21,7 @@ struct session_opts {
 	bool enforce;
 	int window_s;		/* -1: the policy's */
 	uint32_t ringbuf_bytes; /* 0: the default */
+	const char *pin_dir;	/* daemon: pinned state, or NULL */
 	bool verbose;
 };
 

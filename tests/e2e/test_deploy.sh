@@ -91,10 +91,14 @@ if "$LW_PY" -c 'import yaml' 2>/dev/null; then
 		    need(mt and mt.get("readOnly") is True, f"{path} not mounted read-only")
 		    if mt:
 		        need("hostPath" in vols.get(mt["name"], {}), f"{path} is not a hostPath")
+		# Every hostPath read-only but bpffs, where the pinned state lives
+		# (and the daemon must be told to use it).
 		for mt in mounts.values():
 		    v = vols.get(mt["name"], {})
-		    need("hostPath" not in v or mt.get("readOnly") is True,
-		         f"hostPath {mt['mountPath']} writable")
+		    need("hostPath" not in v or mt.get("readOnly") is True
+		         or mt["mountPath"] == "/sys/fs/bpf", f"hostPath {mt['mountPath']} writable")
+		need("/sys/fs/bpf" in mounts and "--pin-dir" in (c.get("args") or []),
+		     "bpffs mounted and --pin-dir given, or neither")
 		args = c.get("args") or []
 		need("--metrics-file" in args, "no --metrics-file (the liveness probe reads it)")
 		metrics = args[args.index("--metrics-file") + 1] if "--metrics-file" in args else "?"
@@ -249,7 +253,8 @@ fi
 lw_end
 
 # The build stage, replayed: its COPY sources into an empty directory, then
-# its make commands (the packages are those of tests/install-deps.sh).
+# its make commands (the packages are those of tests/install-deps.sh), in a
+# clean environment: `make SANITIZE=1 test` must not reach the image build.
 lw_begin deploy-containerfile-build-stage-static
 B=$T/src
 mkdir -p "$B"
@@ -263,7 +268,8 @@ mkdir -p "$B"
 cmd=$(sed -n '/AS build/,/^FROM/p' "$CF" | sed -n 's/^RUN \(make .*\)$/\1/p')
 if [ -z "$cmd" ]; then
 	_lw_because "no RUN make line in the build stage"
-elif ! (cd "$B" && bash -c "$cmd") >"$T/build.log" 2>&1; then
+elif ! (cd "$B" && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u SANITIZE bash -c "$cmd") \
+	>"$T/build.log" 2>&1; then
 	_lw_because "'$cmd' failed: $(tail -3 "$T/build.log" | tr '\n' ' ')"
 else
 	ldd_out=$(LC_ALL=C ldd "$B/leakwatch-static" 2>&1)
