@@ -341,7 +341,7 @@ int cmd_daemon(int argc, char **argv)
 		goto out;
 	/* Attached: from here on the daemon only reads events and /proc (and
 	 * attaches uprobes to C libraries that appear). */
-	err = privilege_drop(s.sensor.libc != NULL);
+	err = privilege_drop(s.sensor.libc != NULL, false);
 	if (err)
 		fprintf(stderr, "leakwatch: cannot drop capabilities: %s\n", strerror(-err));
 	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s%s\n", mount,

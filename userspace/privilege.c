@@ -79,7 +79,7 @@ int privilege_check(char *err, size_t len)
 	return -EPERM;
 }
 
-int privilege_drop(bool keep_attach)
+int privilege_drop(bool keep_attach, bool keep_dac_override)
 {
 	uint64_t keep = 1ull << CAP_SYS_PTRACE | 1ull << CAP_DAC_READ_SEARCH;
 	struct caps c;
@@ -90,6 +90,8 @@ int privilege_drop(bool keep_attach)
 		 * (measured on 6.18: CAP_PERFMON alone gets EACCES). */
 		keep |= 1ull << CAP_BPF | 1ull << CAP_PERFMON | 1ull << CAP_CHECKPOINT_RESTORE |
 			1ull << CAP_SYS_ADMIN;
+	if (keep_dac_override)
+		keep |= 1ull << CAP_DAC_OVERRIDE;
 	err = caps_get(&c);
 	if (err)
 		return err;

@@ -21,6 +21,8 @@ int privilege_check(char *err, size_t len);
  * and CAP_SYS_ADMIN (uprobe perf events need it on some kernels); clear the
  * bounding (when allowed) and ambient sets and set no_new_privs. 0 or -errno.
  */
-int privilege_drop(bool keep_attach);
+/* keep_dac_override: `run` must still remove its cgroup at the end, and
+ * the cgroup root is not always writable by uid 0 without it (0555 here). */
+int privilege_drop(bool keep_attach, bool keep_dac_override);
 
 #endif /* __LW_PRIVILEGE_H */

@@ -281,7 +281,7 @@ int cmd_run(int argc, char **argv)
 
 	/* COMMAND has the caller's privileges; the watcher needs few now
 	 * (those to probe C libraries of containers COMMAND starts). */
-	err = privilege_drop(s.sensor.libc != NULL);
+	err = privilege_drop(s.sensor.libc != NULL, true);
 	if (err)
 		fprintf(stderr, "leakwatch run: cannot drop capabilities: %s\n", strerror(-err));
 	err = 0;

@@ -69,3 +69,16 @@ rc=$?
 rc=$?
 [ "$rc" = 2 ] || _lw_because "run without a command: exit status $rc, expected 2"
 lw_end
+
+# The command runs in a fresh cgroup of its own, removed when run ends
+# (after leakwatch dropped its privileges: the cgroup root may be 0555).
+cgline=$("$LW_BIN" run -- cat /proc/self/cgroup 2>/dev/null | grep '^0::')
+cg=${cgline#0::}
+root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+lw_begin exit-cgroup-fresh-and-removed
+case "$cg" in
+/leakwatch-run-*) ;;
+*) _lw_because "command ran in cgroup '$cg', not a fresh leakwatch-run-* one" ;;
+esac
+[ -n "$cg" ] && [ ! -e "$root$cg" ] || _lw_because "$root$cg still exists"
+lw_end
