@@ -51,7 +51,8 @@ static uint32_t get32(const uint8_t *p)
  */
 static int parse_name(struct cursor *c, struct dns_name *out)
 {
-	size_t pos = c->off, seq_start = c->off, end = 0;
+	size_t pos = c->off, end = 0;
+	size_t seq_start = pos; /* start of the current label run */
 	bool jumped = false;
 
 	out->len = 0;

@@ -164,7 +164,9 @@ static int push_link(struct libc_probe *lp, struct bpf_link *link)
 {
 	if (lp->n_links == lp->cap_links) {
 		size_t ncap = lp->cap_links ? lp->cap_links * 2 : 32;
-		struct bpf_link **n = realloc(lp->links, ncap * sizeof(*n));
+		/* an array of pointers: sizeof(*n) is a pointer's size */
+		struct bpf_link **n =
+			realloc(lp->links, ncap * sizeof(*n)); // NOLINT(bugprone-sizeof-expression)
 
 		if (!n)
 			return -ENOMEM;

@@ -145,28 +145,19 @@ void output_close(struct output *o)
 int output_parse_size(const char *s, uint64_t *out)
 {
 	unsigned long long v;
+	unsigned int shift;
 	char *end;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s || s[0] == '-')
 		return -EINVAL;
-	switch (*end) {
-	case 'G':
-		v <<= 10;
-		/* fallthrough */
-	case 'M':
-		v <<= 10;
-		/* fallthrough */
-	case 'K':
-		v <<= 10;
+	shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	if (shift)
 		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end)
+	if (*end || v > (~0ull >> shift))
 		return -EINVAL;
+	v <<= shift;
 	*out = v;
 	return 0;
 }
