@@ -26,6 +26,12 @@ refuse()
 	lw_end
 }
 
+# Nothing may stay loaded after a refusal. Tests run one after another, so
+# programs can only disappear meanwhile (an earlier run's background
+# detach finishing), never appear, unless a refusal left them.
+lw_prog_count() { bpftool prog show 2>/dev/null | grep -c ' name lw_' || true; }
+progs_before=$(lw_prog_count)
+
 refuse refuse-not-root 'missing capabilities: CAP_BPF CAP_PERFMON CAP_NET_ADMIN' \
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	--bounding-set=-all "$LW_BIN" daemon
@@ -42,11 +48,10 @@ refuse refuse-no-cgroup2 'no cgroup v2 hierarchy' \
 refuse refuse-no-cgroup2-daemon 'no cgroup v2 hierarchy' \
 	unshare -m sh -c 'umount -l "$1" && exec "$0" daemon' "$LW_BIN" "$cg2"
 
-# Nothing was left attached by the refusals.
-lw_begin refuse-nothing-left-attached
-n=$(bpftool prog show 2>/dev/null | grep -c 'lw_connect4' || true)
-[ "$n" -le "$(pgrep -c -f 'leakwatch(-static)? (run|daemon)' || true)" ] ||
-	_lw_because "$n lw_connect4 programs loaded with no leakwatch running"
+lw_begin refuse-nothing-left-loaded
+progs_after=$(lw_prog_count)
+[ "$progs_after" -le "$progs_before" ] ||
+	_lw_because "$progs_before leakwatch programs loaded before the refusals, $progs_after after"
 lw_end
 
 # Usage errors: exit status 2.
