@@ -147,6 +147,8 @@ int metrics_write(const char *path, struct session *s)
 		(unsigned long long)ts->bad_events);
 	fprintf(f, "leakwatch_events_unusable_total{reason=\"dns_unparsed\"} %llu\n",
 		(unsigned long long)ts->dns_unparsed);
+	fprintf(f, "leakwatch_events_unusable_total{reason=\"process_table_full\"} %llu\n",
+		(unsigned long long)ts->table_full);
 	fprintf(f, "leakwatch_events_unusable_total{reason=\"out_of_memory\"} %llu\n",
 		(unsigned long long)ts->oom);
 	write_verdicts(f, s);

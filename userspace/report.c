@@ -237,7 +237,7 @@ uint64_t summary_events_lost(const struct summary *s)
 		if (LW_STAT_LOST_MASK & (1u << i))
 			lost += s->lost[i];
 	if (s->tstats)
-		lost += s->tstats->bad_events + s->tstats->oom;
+		lost += s->tstats->bad_events + s->tstats->oom + s->tstats->table_full;
 	return lost;
 }
 
@@ -271,6 +271,7 @@ static int counters_json(struct json *j, int fd, const char *type, const struct 
 		json_kv_uint(j, "dns_unparsed", s->tstats->dns_unparsed);
 		json_kv_uint(j, "dns_malformed_names", s->tstats->dns_malformed_names);
 		json_kv_uint(j, "out_of_memory", s->tstats->oom);
+		json_kv_uint(j, "process_table_full", s->tstats->table_full);
 		json_object_end(j);
 	}
 	json_object_end(j);
@@ -319,13 +320,15 @@ static void text_names(FILE *out, const struct tproc *p)
 
 		if (n->libc)
 			fprintf(out, "    looked up %s (%s, through libc %s, %u time%s)",
-				esc(n->text, buf, sizeof(buf)), family_name(n->family),
-				libc_func_name(n->func) ?: "?", n->count, n->count == 1 ? "" : "s");
+				esc(n->text ? n->text : "", buf, sizeof(buf)),
+				family_name(n->family), libc_func_name(n->func) ?: "?", n->count,
+				n->count == 1 ? "" : "s");
 		else
 			fprintf(out, "    looked up %s %s (%s, asked %s, %u time%s)",
-				esc(n->text, buf, sizeof(buf)), dns_type_name(n->qtype),
-				family_name(n->family), n->resolver[0] ? n->resolver : "?",
-				n->count, n->count == 1 ? "" : "s");
+				esc(n->text ? n->text : "", buf, sizeof(buf)),
+				dns_type_name(n->qtype), family_name(n->family),
+				n->resolver[0] ? n->resolver : "?", n->count,
+				n->count == 1 ? "" : "s");
 		if (n->n_answers) {
 			fputs(" ->", out);
 			for (k = 0; k < n->n_answers; k++) {

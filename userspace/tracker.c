@@ -55,6 +55,7 @@ struct tracker {
 	struct recent_ring verdicts; /* resolver verdicts */
 	struct dns_msg msg;	     /* scratch: too big for the stack */
 	struct proc_info pinfo;	     /* scratch for proc_read() */
+	size_t n_procs;		     /* records in buckets */
 };
 
 static const char *const kind_names[] = {
@@ -122,6 +123,13 @@ void tracker_set_policy(struct tracker *t, const struct policy *p)
 
 static void tproc_free(struct tproc *p)
 {
+	size_t i;
+
+	for (i = 0; i < p->n_names; i++) {
+		free(p->names[i].text);
+		free(p->names[i].suffix);
+	}
+	free(p->window_name);
 	free(p->info.exe);
 	free(p->info.cmdline);
 	free(p->info.cgroup);
@@ -228,11 +236,16 @@ static struct tproc *proc_get(struct tracker *t, const struct lw_event_hdr *h)
 	for (p = *head; p; p = p->next)
 		if (p->tgid == h->proc.tgid && p->start_ns == h->proc.start_ns)
 			return p;
+	if (t->n_procs >= TRACKER_MAX_PROCS) {
+		t->stats.table_full++;
+		return NULL;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		t->stats.oom++;
 		return NULL;
 	}
+	t->n_procs++;
 	p->tgid = h->proc.tgid;
 	p->start_ns = h->proc.start_ns;
 	p->ppid = h->ppid;
@@ -320,7 +333,12 @@ static struct tname *name_find(struct tracker *t, struct tproc *p, const char *t
 			return &p->names[i];
 	n = grow(t, (void **)&p->names, &p->n_names, &p->cap_names, sizeof(*n));
 	if (n) {
-		snprintf(n->text, sizeof(n->text), "%s", text);
+		n->text = strdup(text);
+		if (!n->text) {
+			p->n_names--;
+			t->stats.oom++;
+			return NULL;
+		}
 		n->qtype = qtype;
 		n->rcode = -1;
 		n->libc = libc;
@@ -442,9 +460,25 @@ static const struct reserved_suffix *event_suffix(struct tracker *t, const struc
 	return s;
 }
 
-static void open_window(struct tproc *p, const char *name, uint8_t family)
+/* Replace a heap string; on allocation failure keep the old one. */
+static void set_str(struct tracker *t, char **dst, const char *src)
 {
-	snprintf(p->window_name, sizeof(p->window_name), "%s", name);
+	char *s;
+
+	if (*dst && !strcmp(*dst, src))
+		return;
+	s = strdup(src);
+	if (!s) {
+		t->stats.oom++;
+		return;
+	}
+	free(*dst);
+	*dst = s;
+}
+
+static void open_window(struct tracker *t, struct tproc *p, const char *name, uint8_t family)
+{
+	set_str(t, &p->window_name, name);
 	p->window_family = family;
 }
 
@@ -467,11 +501,11 @@ static void on_query(struct tracker *t, struct tproc *p, const struct lw_dns_eve
 		return;
 	n->count++;
 	n->malformed |= malformed;
-	snprintf(n->suffix, sizeof(n->suffix), "%s", sfx->name);
+	set_str(t, &n->suffix, sfx->name);
 	n->family = sfx->family;
 	addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
 	if (family_suspicious(sfx->family))
-		open_window(p, text, sfx->family);
+		open_window(t, p, text, sfx->family);
 
 	if (!addr_is_leak_target(t, e->peer)) {
 		local_lookup(t, p, text, e->hdr.time_ns);
@@ -554,7 +588,7 @@ static void fold_answers(struct tracker *t, struct tproc *p, struct tname *n,
 			answerset_add(t, addrs[i], p, text);
 		if (!policy_answer_violates(t->policy, sfx->family, addrs[i]))
 			continue;
-		open_window(p, text, sfx->family);
+		open_window(t, p, text, sfx->family);
 		memset(&v, 0, sizeof(v));
 		v.kind = VERDICT_ANSWER;
 		v.severity = answer_severity(sfx->family);
@@ -586,7 +620,7 @@ static void on_reserved_response(struct tracker *t, struct tproc *p, const struc
 		addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
 	}
 	n->malformed |= malformed;
-	snprintf(n->suffix, sizeof(n->suffix), "%s", sfx->name);
+	set_str(t, &n->suffix, sfx->name);
 	n->family = sfx->family;
 	n->rcode = t->msg.rcode;
 
@@ -673,10 +707,10 @@ static void on_libc(struct tracker *t, struct tproc *p, const struct lw_libc_eve
 	if (!n->func)
 		n->func = e->func;
 	n->libc_ret = e->ret;
-	snprintf(n->suffix, sizeof(n->suffix), "%s", sfx->name);
+	set_str(t, &n->suffix, sfx->name);
 	n->family = sfx->family;
 	if (family_suspicious(sfx->family))
-		open_window(p, text, sfx->family);
+		open_window(t, p, text, sfx->family);
 	fold_answers(t, p, n, sfx, text, (const uint8_t(*)[16])addrs, k);
 	local_lookup(t, p, text, e->hdr.time_ns);
 }
@@ -738,7 +772,7 @@ static void judge_dest(struct tracker *t, struct tproc *p, struct tdest *d,
 
 		d->verdict = VERDICT_FOLLOW_ON;
 		d->severity = high ? SEV_HIGH : SEV_MEDIUM;
-		snprintf(d->via, sizeof(d->via), "%s", p->window_name);
+		snprintf(d->via, sizeof(d->via), "%s", p->window_name ? p->window_name : "");
 	} else {
 		return;
 	}
@@ -881,6 +915,7 @@ void tracker_release(struct tracker *t, struct tproc *p)
 		if (*pp == p) {
 			*pp = p->next;
 			tproc_free(p);
+			t->n_procs--;
 			return;
 		}
 	}

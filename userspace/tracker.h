@@ -19,6 +19,9 @@
 #include "proc.h"
 
 #define TNAME_MAX_ANSWERS 16
+/* Processes tracked at once: bounds memory (the kernel's taint map holds
+ * 16384 by default; a few more for untainted direct-leak processes). */
+#define TRACKER_MAX_PROCS 32768
 #define TVERDICT_MAX_CLIENTS 4
 
 enum verdict_kind {
@@ -38,9 +41,9 @@ enum severity {
 
 /* One entry of a report's names[]: a reserved name and query type. */
 struct tname {
-	char text[DNS_TEXT_MAX]; /* presentation form, escaped */
-	bool malformed;		 /* needed escaping, or did not parse */
-	char suffix[LW_DNS_NAME_MAX + 1];
+	char *text;	/* presentation form, escaped (heap) */
+	bool malformed; /* needed escaping, or did not parse */
+	char *suffix;	/* the reserved suffix matched (heap) */
 	uint8_t family;
 	uint16_t qtype;
 	char resolver[ADDR_STRLEN]; /* "127.0.0.1:53" */
@@ -127,7 +130,7 @@ struct tproc {
 	size_t n_verdicts, cap_verdicts;
 	struct tresolved *resolved;
 	size_t n_resolved, cap_resolved;
-	char window_name[DNS_TEXT_MAX]; /* the reserved name that opened the window */
+	char *window_name; /* the reserved name that opened the window (heap) */
 	uint8_t window_family;
 	bool exited;
 	int exit_code;
@@ -145,6 +148,7 @@ struct tracker_stats {
 	uint64_t dns_unparsed;	      /* payloads the full parser refused */
 	uint64_t dns_malformed_names; /* names shown escaped */
 	uint64_t oom;		      /* records not kept for lack of memory */
+	uint64_t table_full;	      /* events of processes over TRACKER_MAX_PROCS */
 };
 
 struct tracker *tracker_new(const struct policy *p, tracker_verdict_fn fn, void *ctx);
