@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -563,6 +564,236 @@ static void test_libc_names(void)
 	ASSERT_EQ(n_events, 1, "the suffix itself is reserved");
 }
 
+/* --- differential fuzzing ------------------------------------------------------ */
+
+/*
+ * Random and mutated messages through the kernel's DNS logic and the
+ * userspace parser, which must agree on every packet both accept:
+ *   - a query the kernel reports names the suffix userspace names;
+ *   - a query userspace parses cleanly (uncompressed question, QR=0) under
+ *     a reserved suffix is one the kernel reports;
+ *   - a response the kernel reports (its query pending) names the same
+ *     suffix, and every address it put in the answer set is the rdata of an
+ *     A/AAAA record userspace parsed in the answer section.
+ * Bounded by LW_DIFF_SECONDS (default 10) so CI runs it every time.
+ */
+struct diff_stats {
+	unsigned long packets, kernel_reported, both, disagreements;
+};
+
+static uint32_t rng_state = 0x1eaf5eed;
+
+static uint32_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+static size_t diff_seeds(uint8_t seeds[][512], size_t *lens, size_t max)
+{
+	static const char *const names[] = {
+		"autodiscover.example.com",
+		"x.test",
+		"foo.localhost",
+		"a.b.internal",
+		"www.example.org",
+		"printer.local",
+		"q.invalid",
+		"ordinary.example.co",
+		"ipv4only.arpa",
+		"_autodiscover._tcp.example.net",
+	};
+	static const uint8_t a[4] = { 93, 184, 216, 34 }, lo[4] = { 127, 0, 0, 1 };
+	size_t n = 0, i;
+	struct dnsb b;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && n + 3 <= max; i++) {
+		lens[n] =
+			build_query(seeds[n], 0x100 + i, names[i], i % 2 ? DNSB_T_AAAA : DNSB_T_A);
+		n++;
+		lens[n] = build_a_response(seeds[n], 0x200 + i, names[i], i % 3 ? a : lo);
+		n++;
+		dnsb_init(&b, seeds[n], 512);
+		dnsb_header(&b, 0x300 + i, DNSB_RESPONSE, 1, 2, 0, 0);
+		dnsb_question(&b, names[i], DNSB_T_A, DNSB_C_IN);
+		dnsb_a_p(&b, dnsb_cname_p(&b, DNSB_QNAME, 60, "alias", DNSB_QNAME), 60, a);
+		lens[n++] = b.len;
+	}
+	return n;
+}
+
+static void mutate(uint8_t *m, size_t *len)
+{
+	uint32_t k, r = rnd() % 8;
+
+	switch (r) {
+	case 0: /* flip bytes */
+		for (k = rnd() % 4 + 1; k; k--)
+			if (*len)
+				m[rnd() % *len] ^= 1u << (rnd() % 8);
+		break;
+	case 1: /* random bytes */
+		for (k = rnd() % 4 + 1; k; k--)
+			if (*len)
+				m[rnd() % *len] = rnd();
+		break;
+	case 2: /* truncate */
+		if (*len)
+			*len = rnd() % *len;
+		break;
+	case 3: /* lie in a count */
+		if (*len >= 12)
+			m[4 + 2 * (rnd() % 4) + 1] = rnd() % 64;
+		break;
+	case 4: /* a compression pointer somewhere */
+		if (*len >= 14) {
+			k = 12 + rnd() % (*len - 13);
+			m[k] = 0xc0 | (rnd() % 2);
+			m[k + 1] = rnd();
+		}
+		break;
+	case 5: /* extend with garbage */
+		while (*len < 512 && rnd() % 8)
+			m[(*len)++] = rnd();
+		break;
+	case 6: /* a random label length byte */
+		if (*len > 12)
+			m[12 + rnd() % (*len - 12)] = rnd() % 70;
+		break;
+	default: /* wholly random */
+		*len = rnd() % 300;
+		for (k = 0; k < *len; k++)
+			m[k] = rnd();
+		break;
+	}
+}
+
+static bool userspace_reserved_clean_query(const struct dns_msg *m, long id, const uint8_t *msg)
+{
+	/* What the kernel needs to see a query: QR clear, the first
+	 * question uncompressed right after the header. */
+	return !(msg[2] & 0x80) && m->n_q && id >= 0 && m->qdcount;
+}
+
+/* Every address in the answer map must be an A/AAAA rdata userspace saw in
+ * the answer section. Clears the map. */
+static bool answers_subset(const struct dns_msg *m)
+{
+	int fd = bpf_map__fd(skel->maps.answers);
+	uint8_t key[16], next[16];
+	bool ok = true, first = true;
+	size_t i;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : key, next)) {
+		bool seen = false;
+
+		for (i = 0; i < m->n_rr; i++)
+			seen |= m->rr[i].section == DNS_SEC_ANSWER &&
+				(m->rr[i].type == DNS_T_A || m->rr[i].type == DNS_T_AAAA) &&
+				!memcmp(m->rr[i].addr, next, 16);
+		ok &= seen;
+		memcpy(key, next, 16);
+		first = false;
+	}
+	while (!bpf_map_get_next_key(fd, NULL, next))
+		bpf_map_delete_elem(fd, next);
+	return ok;
+}
+
+static void diff_one(uint8_t *msg, size_t len, struct diff_stats *st)
+{
+	static struct dns_msg m;
+	struct lw_pending_key pk = { .cookie = TEST_COOKIE };
+	const struct reserved_suffix *sfx;
+	uint64_t now = 1;
+	long uid = -1;
+	int perr;
+
+	st->packets++;
+	perr = dns_parse(msg, len, &m);
+	if (perr == DNS_OK && m.n_q) {
+		sfx = policy_match_wire(&policy, m.q[0].name.wire, m.q[0].name.len);
+		uid = sfx ? sfx - policy.suffixes : -1;
+	}
+	if (len >= 12 && !(msg[2] & 0x80)) {
+		run_prog(skel->progs.test_query, msg, len, false);
+		if (n_events)
+			st->kernel_reported++;
+		if (n_events && perr == DNS_OK) {
+			st->both++;
+			if (last.suffix_id != (uint32_t)uid) {
+				st->disagreements++;
+				fprintf(stderr, "  query: kernel suffix %u, userspace %ld\n",
+					last.suffix_id, uid);
+			}
+		} else if (!n_events && perr == DNS_OK &&
+			   userspace_reserved_clean_query(&m, uid, msg) &&
+			   (size_t)m.q[0].name.len + 16 <= len) {
+			/* userspace sees a reserved query the kernel missed:
+			 * only acceptable if its name was compressed */
+			if (msg[12] < 64 && memmem(msg + 12, len - 12, m.q[0].name.wire,
+						   m.q[0].name.len) == msg + 12) {
+				st->disagreements++;
+				fprintf(stderr, "  query: reserved (suffix %ld), kernel silent\n",
+					uid);
+			}
+		}
+		return;
+	}
+	if (len >= 12) {
+		pk.dns_id = (uint16_t)(msg[0] << 8 | msg[1]);
+		bpf_map_update_elem(bpf_map__fd(skel->maps.pending), &pk, &now, BPF_ANY);
+		run_prog(skel->progs.test_response, msg, len, false);
+		if (n_events)
+			st->kernel_reported++;
+		if (n_events && perr == DNS_OK && (last.flags & LW_DNS_RESERVED)) {
+			st->both++;
+			if (last.suffix_id != (uint32_t)uid || !answers_subset(&m)) {
+				st->disagreements++;
+				fprintf(stderr,
+					"  response: kernel suffix %u, userspace %ld, or an answer "
+					"userspace did not see\n",
+					last.suffix_id, uid);
+			}
+		}
+		answers_subset(&m); /* clear */
+		bpf_map_delete_elem(bpf_map__fd(skel->maps.pending), &pk);
+	}
+}
+
+static void test_differential_fuzz(void)
+{
+	static uint8_t seeds[64][512], msg[1024];
+	const char *env = getenv("LW_DIFF_SECONDS");
+	double limit = env ? atof(env) : 10;
+	struct diff_stats st = { 0 };
+	size_t lens[64], n, len;
+	struct timespec t0, t;
+
+	n = diff_seeds(seeds, lens, 64);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		size_t i = rnd() % n;
+
+		memcpy(msg, seeds[i], lens[i]);
+		len = lens[i];
+		mutate(msg, &len);
+		if (rnd() % 2)
+			mutate(msg, &len);
+		diff_one(msg, len, &st);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < limit &&
+		 st.disagreements < 10);
+	fprintf(stderr,
+		"  differential: %lu packets, %lu reported by the kernel, %lu accepted by "
+		"both, %lu disagreements\n",
+		st.packets, st.kernel_reported, st.both, st.disagreements);
+	ASSERT_EQ(st.disagreements, 0, "kernel and userspace disagree");
+	ASSERT_TRUE(st.both > 100, "enough packets accepted by both to mean something");
+}
+
 static int setup(void)
 {
 	int err;
@@ -610,6 +841,7 @@ int main(void)
 	RUN_TEST(test_libc_getaddrinfo);
 	RUN_TEST(test_libc_hostent);
 	RUN_TEST(test_libc_names);
+	RUN_TEST(test_differential_fuzz);
 	ring_buffer__free(rb);
 	kernel_dns_bpf__destroy(skel);
 	policy_free(&policy);
