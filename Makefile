@@ -266,3 +266,4 @@ lint: $(OUTPUT)/leakwatch.skel.h
 SHELL := /bin/bash
 -include bench/bench.mk
 -include mk/static.mk
+-include mk/kernels.mk

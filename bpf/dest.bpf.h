@@ -15,8 +15,9 @@
 
 /* Wakes the reader only for a process that is not tainted (it asked no
  * reserved name itself, so this is its first event): see dns_emit(). */
-static __always_inline void dest_emit(const __u8 addr[16], __u16 port, __u8 proto, __u8 flags,
-				      const struct lw_answer *a, bool wake)
+static __always_inline void dest_emit(const struct lw_sock_owner *owner, const __u8 addr[16],
+				      __u16 port, __u8 proto, __u8 flags, const struct lw_answer *a,
+				      bool wake)
 {
 	struct lw_connect_event *e;
 
@@ -25,7 +26,7 @@ static __always_inline void dest_emit(const __u8 addr[16], __u16 port, __u8 prot
 		stat_inc(LW_STAT_RINGBUF_FULL);
 		return;
 	}
-	proc_fill_hdr(&e->hdr, LW_EV_CONNECT, sizeof(*e));
+	proc_fill_hdr_owner(&e->hdr, LW_EV_CONNECT, sizeof(*e), owner);
 	__builtin_memcpy(e->addr, addr, 16);
 	e->port = port;
 	e->proto = proto;
@@ -42,16 +43,13 @@ static __always_inline void dest_emit(const __u8 addr[16], __u16 port, __u8 prot
  * The slow path, taken only when the process is tainted or the address is
  * in the answer set. Returns LW_CONN_* flags, 0 when it is not evidence.
  */
-static __always_inline __u8 dest_classify(struct lw_taint *t, struct lw_answer *a,
-					  const __u8 addr[16])
+static __always_inline __u8 dest_classify(const struct lw_sock_owner *owner, struct lw_taint *t,
+					  struct lw_answer *a, const __u8 addr[16])
 {
-	struct lw_proc_id id;
 	__u8 flags = 0;
 
-	if (t) {
-		proc_current_id(&id);
-		t = taint_get(&id);
-	}
+	if (t)
+		t = taint_get(&owner->id);
 	if (t && bpf_ktime_get_ns() < t->window_end_ns)
 		flags |= LW_CONN_IN_WINDOW;
 	if (a)
@@ -61,13 +59,36 @@ static __always_inline __u8 dest_classify(struct lw_taint *t, struct lw_answer *
 	return 0;
 }
 
-/* Traffic to addr:port. Returns 1 to let it go, 0 to refuse it (EPERM). */
+/* Judge, report and maybe refuse traffic of owner found by the lookups. */
+static __always_inline int dest_judge(const struct lw_sock_owner *owner, struct lw_taint *t,
+				      struct lw_answer *a, const __u8 addr[16], __u16 port,
+				      __u8 proto)
+{
+	__u8 flags = dest_classify(owner, t, a, addr);
+
+	if (!flags)
+		return 1;
+	if (a && cfg_enforce)
+		flags |= LW_CONN_BLOCKED;
+	dest_emit(owner, addr, port, proto, flags, a, !t);
+	if (flags & LW_CONN_BLOCKED) {
+		stat_inc(LW_STAT_BLOCKED);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Traffic of the current task to addr:port (process context: the cgroup
+ * sock_addr hooks, fentry). Returns 1 to let it go, 0 to refuse it (EPERM).
+ */
 static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 proto)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct lw_sock_owner me = {};
 	struct lw_taint *t;
 	struct lw_answer *a;
-	__u8 key[16], flags;
+	__u8 key[16];
 
 	/* The hot path: one lookup for the process, one for the address. */
 	__builtin_memcpy(key, addr, 16);
@@ -77,18 +98,25 @@ static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 prot
 	barrier_var(t);
 	if (!t && !a)
 		return 1;
+	proc_fill_owner(&me);
+	return dest_judge(&me, t, a, addr, port, proto);
+}
 
-	flags = dest_classify(t, a, addr);
-	if (!flags)
+/* Traffic of a socket's owner (cgroup_skb: no current-task helpers). */
+static __always_inline int dest_check_owner(const struct lw_sock_owner *owner, const __u8 addr[16],
+					    __u16 port, __u8 proto)
+{
+	struct lw_taint *t;
+	struct lw_answer *a;
+	__u8 key[16];
+
+	__builtin_memcpy(key, addr, 16);
+	t = bpf_map_lookup_elem(&taint, &owner->id.tgid);
+	a = bpf_map_lookup_elem(&answers, key);
+	barrier_var(t);
+	if (!t && !a)
 		return 1;
-	if (a && cfg_enforce)
-		flags |= LW_CONN_BLOCKED;
-	dest_emit(addr, port, proto, flags, a, !t);
-	if (flags & LW_CONN_BLOCKED) {
-		stat_inc(LW_STAT_BLOCKED);
-		return 0;
-	}
-	return 1;
+	return dest_judge(owner, t, a, addr, port, proto);
 }
 
 #endif /* __LW_DEST_BPF_H */

@@ -148,10 +148,7 @@ static __always_inline void dns_emit(struct dns_ctx *c, __u32 type,
 		stat_inc(LW_STAT_RINGBUF_FULL);
 		return;
 	}
-	if (owner)
-		proc_fill_hdr_owner(&e->hdr, type, sizeof(*e), owner);
-	else
-		proc_fill_hdr(&e->hdr, type, sizeof(*e));
+	proc_fill_hdr_owner(&e->hdr, type, sizeof(*e), owner);
 	__builtin_memcpy(e->peer, c->peer, sizeof(e->peer));
 	e->peer_port = c->peer_port;
 	e->dns_id = dns_u16(c->s, 0);
@@ -167,16 +164,17 @@ static __always_inline void dns_emit(struct dns_ctx *c, __u32 type,
 }
 
 /*
- * A query left the host. The asker is the socket's owner when given (a TCP
- * segment may leave in softirq), else current (UDP egress runs in the
- * sender). A reserved question taints the asker and is remembered until
- * its response.
+ * A query left the host, asked by owner: the socket's owner for the skb
+ * backend, current for those that run in the asker (fentry, uprobes). The
+ * shared DNS logic never reads the current task itself: cgroup_skb
+ * programs may not call those helpers before 6.10-6.13 (Debian's 6.1 and
+ * 6.12 refuse bpf_get_current_pid_tgid/uid_gid there). A reserved question
+ * taints the asker and is remembered until its response.
  */
 static __always_inline void dns_on_query(struct dns_ctx *c, const struct lw_sock_owner *owner)
 {
 	struct lw_scratch *s = c->s;
 	struct lw_pending_key pk = {};
-	struct lw_proc_id id;
 	struct dns_match m;
 	__u64 now;
 	__u32 end;
@@ -189,11 +187,7 @@ static __always_inline void dns_on_query(struct dns_ctx *c, const struct lw_sock
 
 	stat_inc(LW_STAT_DNS_QUERIES);
 	suspicious = family_suspicious(m.family);
-	if (owner)
-		id = owner->id;
-	else
-		proc_current_id(&id);
-	created = taint_mark(&id, suspicious);
+	created = taint_mark(&owner->id, suspicious);
 
 	pk.cookie = c->cookie;
 	pk.dns_id = dns_u16(s, 0);

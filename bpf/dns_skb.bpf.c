@@ -32,7 +32,7 @@ static __always_inline __u16 sk_dst_port(struct bpf_sock *sk)
 static __always_inline int udp_first_datagram(struct lw_sock_owner *owner)
 {
 	owner->flags &= ~LW_SOCK_UDP_PENDING;
-	return dest_check(owner->udp_dst, owner->udp_dport, IPPROTO_UDP);
+	return dest_check_owner(owner, owner->udp_dst, owner->udp_dport, IPPROTO_UDP);
 }
 
 /*
@@ -72,19 +72,13 @@ int lw_dns_egress(struct __sk_buff *skb)
 	if (skb_parse_l4(skb, &u, proto) || u.dport != DNS_PORT)
 		return 1;
 	if (!owner) {
-		/* A socket connected to :53 before we attached. Egress of a
-		 * send runs in the sender's context (for TCP, most often). */
-		owner = bpf_sk_storage_get(&sock_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-		if (!owner) {
-			stat_inc(LW_STAT_SKSTORAGE_FAIL);
-			return 1;
-		}
-		proc_fill_owner(owner);
-		owner->flags |= LW_SOCK_DNS;
+		/* A socket connected to :53 before we attached: its owner is
+		 * unknown here (cgroup_skb may not read the current task on
+		 * kernels before 6.10), so the query is counted, not seen. */
+		stat_inc(LW_STAT_SKSTORAGE_FAIL);
+		return 1;
 	}
-	/* UDP egress runs in the sender; a TCP segment may leave later, from
-	 * softirq (ACK clocking, retransmits): then the owner is the asker. */
-	skb_dns_query(skb, &u, bpf_get_socket_cookie(skb), proto == IPPROTO_TCP ? owner : NULL);
+	skb_dns_query(skb, &u, bpf_get_socket_cookie(skb), owner);
 	return 1;
 }
 

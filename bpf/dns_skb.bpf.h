@@ -126,8 +126,9 @@ static __always_inline int skb_load_dns(struct __sk_buff *skb, const struct skb_
 	return 0;
 }
 
-/* A DNS query leaving; owner (TCP, whose segments may leave in softirq)
- * or else current (UDP: egress runs in the sender) is the asker. */
+/* A DNS query leaving owner's socket (its owner was stored at connect or
+ * sendmsg time: this runs in softirq for some TCP segments, and cgroup_skb
+ * may not read the current task on older kernels anyway). */
 static __always_inline void skb_dns_query(struct __sk_buff *skb, const struct skb_l4 *u,
 					  __u64 cookie, const struct lw_sock_owner *owner)
 {

@@ -12,14 +12,30 @@
 
 #define TEST_COOKIE 0x1eaf
 
+/* The asker the DNS programs are told of, set by the test: cgroup_skb
+ * programs get it from the socket, never from the current task. */
+__u32 test_tgid;
+__u64 test_start_ns;
+
+static __always_inline void test_owner(struct lw_sock_owner *o)
+{
+	o->id.tgid = test_tgid;
+	o->id.start_ns = test_start_ns;
+	o->uid = 0;
+	__builtin_memcpy(o->comm, "test_kernel_dns", 16);
+	o->flags = LW_SOCK_DNS;
+}
+
 SEC("cgroup_skb/egress")
 int test_query(struct __sk_buff *skb)
 {
+	struct lw_sock_owner owner = {};
 	struct skb_l4 u;
 
 	if (skb_parse_udp(skb, &u) || u.dport != 53)
 		return 1;
-	skb_dns_query(skb, &u, TEST_COOKIE, NULL);
+	test_owner(&owner);
+	skb_dns_query(skb, &u, TEST_COOKIE, &owner);
 	return 1;
 }
 
@@ -31,8 +47,7 @@ int test_response(struct __sk_buff *skb)
 
 	if (skb_parse_udp(skb, &u) || u.sport != 53)
 		return 1;
-	proc_fill_owner(&owner);
-	owner.flags = LW_SOCK_DNS;
+	test_owner(&owner);
 	skb_dns_response(skb, &u, TEST_COOKIE, &owner);
 	return 1;
 }
@@ -47,8 +62,7 @@ int test_tcp_query(struct __sk_buff *skb)
 
 	if (skb_parse_l4(skb, &u, IPPROTO_TCP) || u.dport != 53)
 		return 1;
-	proc_fill_owner(&owner);
-	owner.flags = LW_SOCK_DNS;
+	test_owner(&owner);
 	skb_dns_query(skb, &u, TEST_COOKIE, &owner);
 	return 1;
 }
@@ -61,8 +75,7 @@ int test_tcp_response(struct __sk_buff *skb)
 
 	if (skb_parse_l4(skb, &u, IPPROTO_TCP) || u.sport != 53)
 		return 1;
-	proc_fill_owner(&owner);
-	owner.flags = LW_SOCK_DNS;
+	test_owner(&owner);
 	skb_dns_response(skb, &u, TEST_COOKIE, &owner);
 	return 1;
 }

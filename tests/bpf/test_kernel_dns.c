@@ -22,6 +22,7 @@
 #include "dns_build.h"
 #include "kernel_dns_test.skel.h"
 #include "policy.h"
+#include "proc.h"
 #include "sensor.h"
 #include "test.h"
 
@@ -812,6 +813,8 @@ static int setup(void)
 		return -1;
 	}
 	skel->data->cfg_window_ns = 60ull * 1000000000ull;
+	skel->bss->test_tgid = getpid();
+	skel->bss->test_start_ns = proc_start_ns(getpid());
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
 	return rb ? 0 : -1;
 }

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * The `fentry` DNS capture backend: fentry on the kernel's UDP send
+ * functions reads queries, fentry+fexit on its UDP receive functions read
+ * responses, through the msghdr's iterator (the user buffer, ubuf or first
+ * iovec, bounded by LW_DNS_CAPTURE). Only UDP sends and receives pay
+ * anything, unlike the skb backend's per-packet hooks. The messages go to
+ * the same shared DNS logic (dns.bpf.h) in the same scratch slots.
+ *
+ * Every program here is compiled into the object with autoload off (the
+ * "?" sections; see userspace/sensor.c): the loader turns them on, and the skb programs off,
+ * only when a probe fentry program loads on the running kernel. Needs
+ * bpf_get_func_ret (v5.17), bpf_sk_storage_get on BTF sockets (v5.11),
+ * bpf_get_socket_cookie on BTF sockets (v5.12) and iov_iter.iter_type
+ * (v5.14); a kernel without them fails the load and keeps skb.
+ *
+ * Not covered here (the skb backend has them): DNS over TCP, and refusing
+ * the first datagram of a connected UDP socket under --enforce (reported
+ * only), so `auto` keeps skb with --enforce.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "dns.bpf.h"
+#include "dest.bpf.h"
+
+#define DNS_PORT 53
+#define LW_AF_INET 2
+#define LW_AF_INET6 10
+
+/*
+ * commit de4f5fed3f23 ("iov_iter: add iter_iovec() helper", v6.4) and its
+ * series renamed iov_iter.iov to __iov (and later overlaid ubuf/count with
+ * a struct iovec): older kernels name the iovec pointer `iov`.
+ */
+struct iov_iter___pre64 {
+	const struct iovec *iov;
+} __attribute__((preserve_access_index));
+
+/* A receive in flight: the user buffer, saved at entry (at exit the
+ * iterator has been advanced past what was copied). */
+struct recv_buf {
+	__u64 base;
+	__u64 len;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct recv_buf);
+} fentry_recv SEC(".maps");
+
+/* The user buffer behind a msghdr's iterator: its ubuf, or its first
+ * iovec (a DNS message is one datagram in one buffer). 0 or -1. */
+static __always_inline int msg_user_buf(struct msghdr *msg, struct recv_buf *b)
+{
+	struct iov_iter *it = &msg->msg_iter;
+	__u8 type = BPF_CORE_READ(it, iter_type);
+	__u64 off = BPF_CORE_READ(it, iov_offset), count = BPF_CORE_READ(it, count);
+	const struct iovec *iov;
+	struct iovec v;
+
+	if (bpf_core_enum_value_exists(enum iter_type, ITER_UBUF) &&
+	    type == bpf_core_enum_value(enum iter_type, ITER_UBUF)) {
+		b->base = (__u64)BPF_CORE_READ(it, ubuf) + off;
+		b->len = count;
+		return 0;
+	}
+	if (type != bpf_core_enum_value(enum iter_type, ITER_IOVEC))
+		return -1;
+	if (bpf_core_field_exists(it->__iov))
+		iov = BPF_CORE_READ(it, __iov);
+	else
+		iov = BPF_CORE_READ((struct iov_iter___pre64 *)it, iov);
+	if (!iov || bpf_probe_read_kernel(&v, sizeof(v), iov) || v.iov_len <= off)
+		return -1;
+	b->base = (__u64)v.iov_base + off;
+	b->len = v.iov_len - off;
+	if (b->len > count)
+		b->len = count;
+	return 0;
+}
+
+static __always_inline void v4mapped(__u8 out[16], __be32 ip4)
+{
+	__builtin_memset(out, 0, 10);
+	out[10] = 0xff;
+	out[11] = 0xff;
+	__builtin_memcpy(&out[12], &ip4, 4);
+}
+
+/* The remote end: msg_name (a kernel copy) when given, else the connected
+ * peer. Its port, 0 if unknown. On receive (recv), msg_namelen is set by
+ * the caller only after udp_recvmsg returns: msg_name is what it filled. */
+static __always_inline __u16 msg_peer(struct sock *sk, struct msghdr *msg, __u8 peer[16], bool recv)
+{
+	void *name = BPF_CORE_READ(msg, msg_name);
+	int namelen = recv ? (int)sizeof(struct sockaddr_in6) : BPF_CORE_READ(msg, msg_namelen);
+	struct sockaddr_in6 sa6;
+	struct sockaddr_in sa4;
+	__u16 family = 0;
+
+	if (name && namelen >= (int)sizeof(sa4)) {
+		if (bpf_probe_read_kernel(&family, sizeof(family), name))
+			return 0;
+		if (family == LW_AF_INET) {
+			if (bpf_probe_read_kernel(&sa4, sizeof(sa4), name))
+				return 0;
+			v4mapped(peer, sa4.sin_addr.s_addr);
+			return bpf_ntohs(sa4.sin_port);
+		}
+		if (family == LW_AF_INET6 && namelen >= (int)sizeof(sa6)) {
+			if (bpf_probe_read_kernel(&sa6, sizeof(sa6), name))
+				return 0;
+			__builtin_memcpy(peer, &sa6.sin6_addr, 16);
+			return bpf_ntohs(sa6.sin6_port);
+		}
+		return 0;
+	}
+	if (BPF_CORE_READ(sk, __sk_common.skc_family) == LW_AF_INET6)
+		BPF_CORE_READ_INTO(peer, sk, __sk_common.skc_v6_daddr);
+	else
+		v4mapped(peer, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+	return bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+/* These hooks are global: act only for tasks under the watched cgroup,
+ * as the cgroup hooks do (the loader fills libc_cgroup before attaching). */
+static __always_inline bool watched(void)
+{
+	return bpf_current_task_under_cgroup(&libc_cgroup, 0) == 1;
+}
+
+static __always_inline bool is_v4mapped(const __u8 a[16])
+{
+	return ((const __u32 *)a)[0] == 0 && ((const __u32 *)a)[1] == 0 &&
+	       ((const __u32 *)a)[2] == bpf_htonl(0xffff);
+}
+
+/* Copy n bytes of the user buffer into scratch slot and fill c. */
+static __always_inline int load_user_dns(__u64 base, long n, __u64 wire_len, __u32 slot,
+					 struct dns_ctx *c)
+{
+	c->s = bpf_map_lookup_elem(&scratch, &slot);
+	if (!c->s || n < DNS_HDR_LEN)
+		return -1;
+	if (n > LW_DNS_CAPTURE)
+		n = LW_DNS_CAPTURE;
+	if (n <= 0 || bpf_probe_read_user(c->s->msg, n, (const void *)base))
+		return -1;
+	c->slot = slot;
+	c->len = n;
+	c->wire_len = wire_len;
+	c->proto = IPPROTO_UDP;
+	return 0;
+}
+
+/*
+ * A UDP send, in the sender's context. The first datagram of an armed
+ * connected socket is reported (connect4/6 armed it); a datagram to port
+ * 53 is a query. v6: a v4-mapped destination is left to udp_sendmsg,
+ * which udpv6_sendmsg calls for it.
+ */
+static __always_inline void on_send(struct sock *sk, struct msghdr *msg, __u64 len, bool v6)
+{
+	struct lw_sock_owner *owner;
+	struct dns_ctx c = {};
+	struct recv_buf b;
+	__u8 peer[16];
+	__u16 port;
+
+	if (!watched())
+		return;
+	port = msg_peer(sk, msg, peer, false);
+	if (v6 && is_v4mapped(peer))
+		return;
+	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+	if (owner && (owner->flags & LW_SOCK_UDP_PENDING)) {
+		owner->flags &= ~LW_SOCK_UDP_PENDING;
+		dest_check(owner->udp_dst, owner->udp_dport, IPPROTO_UDP);
+		return;
+	}
+	if (port != DNS_PORT)
+		return;
+	if (!owner) {
+		owner = bpf_sk_storage_get(&sock_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (!owner) {
+			stat_inc(LW_STAT_SKSTORAGE_FAIL);
+			return;
+		}
+	}
+	if (!(owner->flags & LW_SOCK_DNS)) {
+		proc_fill_owner(owner);
+		owner->flags |= LW_SOCK_DNS;
+	}
+	if (msg_user_buf(msg, &b))
+		return;
+	if (b.len > len)
+		b.len = len;
+	if (load_user_dns(b.base, (long)b.len, len, SCRATCH_EGRESS, &c))
+		return;
+	c.cookie = bpf_get_socket_cookie(sk);
+	__builtin_memcpy(c.peer, peer, 16);
+	c.peer_port = port;
+	dns_on_query(&c, owner); /* fentry runs in the sender: owner was just filled from current */
+}
+
+/* Entry of a receive on a DNS socket: remember the user buffer. */
+static __always_inline void on_recv_entry(struct sock *sk, struct msghdr *msg)
+{
+	__u64 key = bpf_get_current_pid_tgid();
+	struct lw_sock_owner *owner;
+	struct recv_buf b;
+
+	if (!watched())
+		return;
+	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+	if (!owner || !(owner->flags & LW_SOCK_DNS))
+		return;
+	if (msg_user_buf(msg, &b))
+		return;
+	bpf_map_update_elem(&fentry_recv, &key, &b, BPF_ANY);
+}
+
+/* Exit of that receive: ret bytes (the datagram's length with MSG_TRUNC)
+ * landed in the buffer; a response from port 53 goes to the DNS logic. */
+static __always_inline void on_recv_exit(struct sock *sk, struct msghdr *msg, long ret)
+{
+	__u64 key = bpf_get_current_pid_tgid();
+	struct lw_sock_owner *owner;
+	struct dns_ctx c = {};
+	struct recv_buf *b;
+	__u64 base, n;
+	__u8 peer[16];
+	__u16 port;
+
+	b = bpf_map_lookup_elem(&fentry_recv, &key);
+	if (!b)
+		return;
+	base = b->base;
+	n = b->len;
+	bpf_map_delete_elem(&fentry_recv, &key);
+	if (ret < DNS_HDR_LEN)
+		return;
+	if (n > (__u64)ret)
+		n = ret;
+	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+	if (!owner || !(owner->flags & LW_SOCK_DNS))
+		return;
+	port = msg_peer(sk, msg, peer, true);
+	if (port != DNS_PORT)
+		return;
+	if (load_user_dns(base, (long)n, ret, SCRATCH_INGRESS, &c))
+		return;
+	c.cookie = bpf_get_socket_cookie(sk);
+	__builtin_memcpy(c.peer, peer, 16);
+	c.peer_port = port;
+	dns_on_response(&c, owner);
+}
+
+SEC("?fentry/udp_sendmsg")
+int BPF_PROG(lw_fentry_udp_send4, struct sock *sk, struct msghdr *msg, size_t len)
+{
+	on_send(sk, msg, len, false);
+	return 0;
+}
+
+SEC("?fentry/udpv6_sendmsg")
+int BPF_PROG(lw_fentry_udp_send6, struct sock *sk, struct msghdr *msg, size_t len)
+{
+	on_send(sk, msg, len, true);
+	return 0;
+}
+
+SEC("?fentry/udp_recvmsg")
+int BPF_PROG(lw_fentry_udp_recv4, struct sock *sk, struct msghdr *msg)
+{
+	on_recv_entry(sk, msg);
+	return 0;
+}
+
+SEC("?fentry/udpv6_recvmsg")
+int BPF_PROG(lw_fentry_udp_recv6, struct sock *sk, struct msghdr *msg)
+{
+	on_recv_entry(sk, msg);
+	return 0;
+}
+
+/* The return value by helper: udp_recvmsg lost its noblock argument in
+ * commit ec095263a965 ("net: remove noblock parameter from recvmsg()
+ * entities", v5.19), so its position differs across kernels. */
+SEC("?fexit/udp_recvmsg")
+int BPF_PROG(lw_fexit_udp_recv4, struct sock *sk, struct msghdr *msg)
+{
+	__u64 ret = 0;
+
+	if (!bpf_get_func_ret(ctx, &ret))
+		on_recv_exit(sk, msg, (long)(int)ret);
+	return 0;
+}
+
+SEC("?fexit/udpv6_recvmsg")
+int BPF_PROG(lw_fexit_udp_recv6, struct sock *sk, struct msghdr *msg)
+{
+	__u64 ret = 0;
+
+	if (!bpf_get_func_ret(ctx, &ret))
+		on_recv_exit(sk, msg, (long)(int)ret);
+	return 0;
+}

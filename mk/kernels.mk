@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# The kernel matrix (docs/kernels.md): Debian 12's 6.1 and 6.12 under qemu
+# (TCG, no KVM needed) plus the host's kernel, each running the BPF test and
+# a bounded end-to-end subset with every DNS capture backend it allows,
+# against this ./leakwatch. Kernels are fetched with apt into
+# LW_KCACHE (default /var/cache/leakwatch-kernels), never into the repo.
+# LW_KERNELS="deb12-6.1" narrows it; LW_VM_SUITE / LW_VM_BACKENDS choose
+# the e2e scripts and backends (tests/kernels/vm.sh).
+.PHONY: test-kernels
+test-kernels: build-tests
+	$(Q)command -v qemu-system-x86_64 >/dev/null && command -v busybox >/dev/null || \
+		apt-get install -y --no-install-recommends qemu-system-x86 busybox-static
+	$(Q)OUTPUT=$(OUTPUT) ./tests/kernels/matrix.sh

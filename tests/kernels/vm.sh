@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# vm.sh NAME: boot kernel NAME of kernels.conf under qemu (TCG: no KVM
+# needed) on the host's root file system, read-only over virtio-9p, run
+# tests/kernels/guest.sh in it and print its LWVM-* lines. The console log
+# is kept in $LW_KCACHE/logs/NAME.log. No network device (-nic none).
+#
+# Environment: LW_VM_SUITE (run.sh filters for the e2e part, default below),
+# LW_VM_BACKENDS (default "auto skb fentry"), LW_VM_TIMEOUT (seconds per
+# suite run inside, default 900), LW_VM_WALL (seconds for the whole VM,
+# default 2400), LW_VM_MEM (default 2G), LW_VM_SMP (default 2).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${LW_KCACHE:-/var/cache/leakwatch-kernels}
+name=$1
+command -v qemu-system-x86_64 >/dev/null ||
+	{ echo "vm.sh: needs qemu-system-x86_64 (apt-get install qemu-system-x86)" >&2; exit 2; }
+kdir=$("$here/fetch.sh" "$name")
+mkdir -p "$cache/logs"
+env=$(mktemp)
+trap 'rm -f "$env"' EXIT
+cat >"$env" <<EOV
+LW_REPO='$repo'
+LW_VM_SUITE='${LW_VM_SUITE:-test_direct test_answer test_exit test_hostile_dns}'
+LW_VM_BACKENDS='${LW_VM_BACKENDS:-auto skb fentry}'
+LW_VM_TIMEOUT='${LW_VM_TIMEOUT:-900}'
+LW_VM_OUTPUT='${OUTPUT:-.output}'
+EOV
+LW_VM_ENV=$env "$here/mkinitrd.sh" "$kdir" "$kdir/initrd.gz"
+log=$cache/logs/$name.log
+accel=tcg
+# KVM only when asked: /dev/kvm exists on machines where it hangs (nested).
+if [ "${LW_VM_KVM:-0}" = 1 ]; then accel=kvm; fi
+echo "vm.sh: booting $(cat "$kdir/package") ($accel), log in $log" >&2
+start=$(date +%s)
+set +e
+timeout "${LW_VM_WALL:-2400}" qemu-system-x86_64 -machine q35,accel=$accel -cpu max \
+	-m "${LW_VM_MEM:-2G}" -smp "${LW_VM_SMP:-2}" -nographic -no-reboot -nic none \
+	-kernel "$kdir/vmlinuz" -initrd "$kdir/initrd.gz" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	</dev/null >"$log" 2>&1
+rc=$?
+set -e
+tr -d '\r' <"$log" | grep -E '^LWVM-' || true
+echo "LWVM-WALL $name $(($(date +%s) - start))s (qemu rc=$rc)"
