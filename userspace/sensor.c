@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/bpf.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "leakwatch.skel.h"
@@ -80,6 +82,68 @@ int sensor_probe(struct sensor *s)
 }
 
 static int open_and_load(struct sensor *s, const struct sensor_opts *opts);
+static int load_backend(struct sensor *s, const struct sensor_opts *opts);
+
+int sensor_probe_fentry(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = 0xb7, .dst_reg = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },		/* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_TRACE_FENTRY);
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int id, fd, link, err = 0;
+
+	if (!vmlinux)
+		return -errno ?: -ENOENT;
+	id = btf__find_by_name_kind(vmlinux, "udp_sendmsg", BTF_KIND_FUNC);
+	btf__free(vmlinux);
+	if (id < 0)
+		return -ENOENT;
+	popts.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "lw_probe", "GPL", insns, 2, &popts);
+	if (fd < 0)
+		return -errno;
+	link = bpf_link_create(fd, 0, BPF_TRACE_FENTRY, NULL);
+	if (link < 0)
+		err = -errno;
+	else
+		close(link);
+	close(fd);
+	return err;
+}
+
+/* Which backends to try, in order: 1 fentry, 0 skb. */
+static int backend_order(struct sensor *s, const struct sensor_opts *opts, int order[2])
+{
+	const char *want = opts->dns_capture ?: "auto";
+	int probe;
+
+	if (!strcmp(want, "skb")) {
+		order[0] = 0;
+		return 1;
+	}
+	probe = sensor_probe_fentry();
+	if (!strcmp(want, "fentry")) {
+		if (probe)
+			return fail(s, probe,
+				    "--dns-capture=fentry: this kernel refuses fentry "
+				    "programs: %s",
+				    strerror(-probe));
+		order[0] = 1;
+		return 1;
+	}
+	if (probe) {
+		if (verbose)
+			fprintf(stderr, "leakwatch: fentry probe: %s: DNS capture skb\n",
+				strerror(-probe));
+		order[0] = 0;
+		return 1;
+	}
+	order[0] = !opts->enforce;
+	order[1] = !order[0];
+	return 2;
+}
 
 /*
  * With a pin directory, state maps pinned by an earlier daemon are reused.
@@ -89,12 +153,44 @@ static int open_and_load(struct sensor *s, const struct sensor_opts *opts);
  */
 int sensor_load(struct sensor *s, const struct sensor_opts *opts)
 {
-	bool pins_found = false;
-	int err;
+	int order[2], n, i, err = 0, first_err = 0;
+	char first_msg[sizeof(s->err)] = "";
 
 	verbose = opts->verbose;
 	libbpf_set_print(libbpf_print);
-	s->dns_capture = "skb";
+	n = backend_order(s, opts, order);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		s->fentry = order[i];
+		s->dns_capture = s->fentry ? "fentry" : "skb";
+		err = load_backend(s, opts);
+		if (!err)
+			break;
+		if (!i) {
+			first_err = err;
+			snprintf(first_msg, sizeof(first_msg), "%s", s->err);
+		}
+		if (i + 1 < n) {
+			fprintf(stderr,
+				"leakwatch: DNS capture %s failed to load (%s): trying %s\n",
+				s->dns_capture, s->err, order[i + 1] ? "fentry" : "skb");
+			leakwatch_bpf__destroy(s->skel);
+			s->skel = NULL;
+		}
+	}
+	if (err && first_err) {
+		snprintf(s->err, sizeof(s->err), "%s", first_msg);
+		err = first_err;
+	}
+	return err;
+}
+
+static int load_backend(struct sensor *s, const struct sensor_opts *opts)
+{
+	bool pins_found = false;
+	int err;
+
 	if (opts->pin_dir) {
 		err = pin_prepare(opts->pin_dir, s->err, sizeof(s->err));
 		if (err)
@@ -117,6 +213,23 @@ int sensor_load(struct sensor *s, const struct sensor_opts *opts)
 	return err;
 }
 
+/* The fentry programs are compiled with autoload off ("?" sections). */
+static void set_backend(struct leakwatch_bpf *k, bool fentry)
+{
+	struct bpf_program *fentry_progs[] = {
+		k->progs.lw_fentry_udp_send4, k->progs.lw_fentry_udp_send6,
+		k->progs.lw_fentry_udp_recv4, k->progs.lw_fentry_udp_recv6,
+		k->progs.lw_fexit_udp_recv4,  k->progs.lw_fexit_udp_recv6,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fentry_progs) / sizeof(fentry_progs[0]); i++)
+		bpf_program__set_autoload(fentry_progs[i], fentry);
+	bpf_map__set_autocreate(k->maps.fentry_recv, fentry);
+	bpf_program__set_autoload(k->progs.lw_dns_egress, !fentry);
+	bpf_program__set_autoload(k->progs.lw_dns_ingress, !fentry);
+}
+
 static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 {
 	int err;
@@ -125,6 +238,7 @@ static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 	if (!s->skel)
 		return fail(s, -errno, "failed to open the BPF object: %s", strerror(errno));
 	s->skel->rodata->cfg_enforce = opts->enforce;
+	set_backend(s->skel, s->fentry);
 	if (opts->ringbuf_bytes &&
 	    bpf_map__set_max_entries(s->skel->maps.events, opts->ringbuf_bytes))
 		return fail(s, -EINVAL,
@@ -260,7 +374,7 @@ static void sensor_attach_libc(struct sensor *s, int cgroup_fd)
 		fprintf(stderr, "leakwatch: libc probes off: no C library could be probed; "
 				"names from /etc/hosts and nss are not seen\n");
 	else
-		s->dns_capture = "skb+libc";
+		s->dns_capture = s->fentry ? "fentry+libc" : "skb+libc";
 }
 
 /*
@@ -284,8 +398,26 @@ int sensor_attach(struct sensor *s, int cgroup_fd)
 	err = err ?: attach_one(s, k->progs.lw_connect6, cgroup_fd);
 	err = err ?: attach_one(s, k->progs.lw_sendmsg4, cgroup_fd);
 	err = err ?: attach_one(s, k->progs.lw_sendmsg6, cgroup_fd);
-	err = err ?: attach_one(s, k->progs.lw_dns_egress, cgroup_fd);
-	err = err ?: attach_one(s, k->progs.lw_dns_ingress, cgroup_fd);
+	if (err)
+		return err;
+	if (s->fentry) {
+		__u32 key = 0;
+
+		/* The fentry hooks are global: scope them to the cgroup. */
+		if (bpf_map_update_elem(bpf_map__fd(k->maps.libc_cgroup), &key, &cgroup_fd,
+					BPF_ANY))
+			return fail(s, -errno, "cannot scope the fentry hooks to the cgroup: %s",
+				    strerror(errno));
+		err = attach_one(s, k->progs.lw_fentry_udp_send4, -1);
+		err = err ?: attach_one(s, k->progs.lw_fentry_udp_send6, -1);
+		err = err ?: attach_one(s, k->progs.lw_fentry_udp_recv4, -1);
+		err = err ?: attach_one(s, k->progs.lw_fentry_udp_recv6, -1);
+		err = err ?: attach_one(s, k->progs.lw_fexit_udp_recv4, -1);
+		err = err ?: attach_one(s, k->progs.lw_fexit_udp_recv6, -1);
+	} else {
+		err = attach_one(s, k->progs.lw_dns_egress, cgroup_fd);
+		err = err ?: attach_one(s, k->progs.lw_dns_ingress, cgroup_fd);
+	}
 	if (err)
 		return err;
 	sensor_attach_libc(s, cgroup_fd);

@@ -19,13 +19,14 @@ struct bpf_link;
 struct ring_buffer;
 struct libc_probe;
 
-#define SENSOR_MAX_LINKS 8
+#define SENSOR_MAX_LINKS 16
 
 struct sensor_opts {
 	bool enforce;
 	bool verbose;
-	uint32_t ringbuf_bytes; /* 0: LW_RINGBUF_BYTES; a power of 2, >= page */
-	const char *pin_dir;	/* keep state maps pinned here (daemon), or NULL */
+	uint32_t ringbuf_bytes;	 /* 0: LW_RINGBUF_BYTES; a power of 2, >= page */
+	const char *pin_dir;	 /* keep state maps pinned here (daemon), or NULL */
+	const char *dns_capture; /* "auto" (or NULL), "fentry" or "skb" */
 };
 
 struct sensor {
@@ -33,7 +34,8 @@ struct sensor {
 	struct bpf_link *links[SENSOR_MAX_LINKS];
 	int n_links;
 	struct libc_probe *libc; /* the libc uprobes, or NULL */
-	const char *dns_capture; /* the DNS backends in use: "skb", "skb+libc" */
+	const char *dns_capture; /* the DNS backends in use: "fentry", "skb+libc"... */
+	bool fentry;		 /* the fentry backend is loaded (else skb) */
 	char err[512];
 	bool pins_reused; /* state maps came from an earlier daemon */
 };
@@ -41,7 +43,13 @@ struct sensor {
 /* Check the kernel can run us at all (root, BTF, cgroup v2 hooks). 0, or
  * -errno with err set. Cheap: no programs are loaded. */
 int sensor_probe(struct sensor *s);
-/* Open and load the BPF object. */
+/* Can the kernel load and attach an fentry program on udp_sendmsg? 0, or
+ * -errno (EPERM on kernels that refuse trampolines). */
+int sensor_probe_fentry(void);
+/* Open and load the BPF object, with the DNS backend opts->dns_capture
+ * names; "auto" takes fentry when the probe allows it (skb with --enforce,
+ * which only skb can apply to connected UDP) and falls back to the other
+ * if the first fails to load. */
 int sensor_load(struct sensor *s, const struct sensor_opts *opts);
 /* (Re)fill the reserved-suffix and address-class maps from the policy and
  * set the follow-on window. Safe to call again on a loaded sensor. */
