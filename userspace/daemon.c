@@ -42,6 +42,8 @@ static const char usage[] =
 	"                        missing), so a restarted daemon goes on where the\n"
 	"                        last one stopped; one daemon per DIR\n"
 	"  --no-pin              keep no state across restarts (the default)\n"
+	"  --format FORMAT       json (the default) or ocsf: each `event` line is an\n"
+	"                        OCSF 1.1 event, no `report` lines; summary as is\n"
 	"  --rotate-size SIZE    rotate FILE at SIZE (default 100M; K, M, G); rotated\n"
 	"                        files are gzipped to FILE.1.gz, FILE.2.gz, ...\n"
 	"  --rotate-keep N       rotated files kept (default 5)\n"
@@ -52,6 +54,7 @@ static const char usage[] =
 	"  -c, --config FILE     policy additions; SIGHUP reloads it\n"
 	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"
 	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 8M; power of 2)\n"
+	"  --dns-capture=MODE    auto (default: fentry if the kernel allows it), fentry, skb\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"
 	"                        queries (the caller gets EPERM); reported as blocked\n"
 	"  -v, --verbose         libbpf and verifier messages\n"
@@ -86,6 +89,8 @@ static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
+	{ "dns-capture", required_argument, NULL, OPT_DNS_CAPTURE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "enforce", no_argument, NULL, OPT_ENFORCE },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },

@@ -196,29 +196,43 @@ static const struct reserved_suffix *suffix_at(const struct policy *p, const uin
 	return NULL;
 }
 
+/*
+ * The label boundaries of an uncompressed wire-form name: starts[] gets the
+ * offset of each label, *total the length including the root label.
+ * Returns the number of labels, or -1 for pointers, bad lengths, overruns.
+ */
+static int wire_labels(const uint8_t *wire, size_t len, uint16_t *starts, size_t *total)
+{
+	size_t pos = 0, n = 0;
+
+	for (;;) {
+		if (pos >= len || pos >= LW_DNS_NAME_MAX)
+			return -1;
+		if (!wire[pos])
+			break;
+		if (wire[pos] > 63)
+			return -1;
+		starts[n++] = (uint16_t)pos;
+		pos += 1 + (size_t)wire[pos];
+	}
+	*total = pos + 1;
+	return (int)n;
+}
+
 const struct reserved_suffix *policy_match_wire(const struct policy *p, const uint8_t *wire,
 						size_t len)
 {
 	uint16_t starts[LW_DNS_NAME_MAX / 2 + 1];
-	size_t pos = 0, n = 0, total, i;
+	size_t total, i;
+	int n;
 
 	if (!p || !wire)
 		return NULL;
-	/* Find the label boundaries; refuse pointers, bad lengths, overruns. */
-	for (;;) {
-		if (pos >= len || pos >= LW_DNS_NAME_MAX)
-			return NULL;
-		if (!wire[pos])
-			break;
-		if (wire[pos] > 63)
-			return NULL;
-		starts[n++] = (uint16_t)pos;
-		pos += 1 + (size_t)wire[pos];
-	}
-	total = pos + 1;
-
+	n = wire_labels(wire, len, starts, &total);
+	if (n < 0)
+		return NULL;
 	/* The leftmost boundary that matches is the longest suffix. */
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < (size_t)n; i++) {
 		const struct reserved_suffix *s;
 
 		s = suffix_at(p, wire + starts[i], total - starts[i]);
@@ -226,6 +240,43 @@ const struct reserved_suffix *policy_match_wire(const struct policy *p, const ui
 			return s;
 	}
 	return NULL;
+}
+
+bool policy_wire_allowed(const struct policy *p, const uint8_t *wire, size_t len)
+{
+	uint16_t starts[LW_DNS_NAME_MAX / 2 + 1];
+	size_t total, i, k;
+	int n;
+
+	if (!p || !wire || !p->n_allow_names)
+		return false;
+	n = wire_labels(wire, len, starts, &total);
+	if (n < 0)
+		return false;
+	for (i = 0; i < (size_t)n; i++) {
+		size_t rest = total - starts[i];
+
+		for (k = 0; k < p->n_allow_names; k++) {
+			const struct allow_name *a = &p->allow_names[k];
+
+			if (a->wire_len == rest && wire_eq(wire + starts[i], a->wire, rest))
+				return true;
+		}
+	}
+	return false;
+}
+
+bool policy_name_allowed(const struct policy *p, const char *name)
+{
+	uint8_t wire[LW_DNS_NAME_MAX];
+	int len;
+
+	if (!p || !name || !p->n_allow_names)
+		return false;
+	len = name_to_wire(name, wire, sizeof(wire));
+	if (len < 0)
+		return false;
+	return policy_wire_allowed(p, wire, (size_t)len);
 }
 
 const struct reserved_suffix *policy_match_name(const struct policy *p, const char *name)
@@ -375,6 +426,7 @@ void policy_free(struct policy *p)
 		return;
 	free(p->suffixes);
 	free(p->blocks);
+	free(p->allow_names);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -486,6 +538,53 @@ static int key_reserved(struct policy *p, char *value, char *err, size_t errlen)
 	return ret;
 }
 
+static int key_allow_name(struct policy *p, char *value, char *err, size_t errlen)
+{
+	struct allow_name a, *grown;
+	char *tok[1], q[40], bad;
+	const char *why;
+	size_t i, n;
+	int len;
+
+	if (split(value, " \t", tok, 1) != 1)
+		return fail(err, errlen, "allow-name: expected one NAME");
+	if (!suffix_chars_ok(tok[0], &bad)) {
+		if (bad > 0x20 && bad < 0x7f)
+			return fail(err, errlen,
+				    "allow-name: bad character '%c' in '%s' (letters, digits, "
+				    "'-', '_' and '.' only)",
+				    bad, quote(tok[0], q, sizeof(q)));
+		return fail(err, errlen, "allow-name: bad byte in '%s'",
+			    quote(tok[0], q, sizeof(q)));
+	}
+	memset(&a, 0, sizeof(a));
+	len = name_scan(tok[0], a.wire, sizeof(a.wire), &why);
+	if (len < 0)
+		return fail(err, errlen, "allow-name: '%s': %s", quote(tok[0], q, sizeof(q)), why);
+	if (len == 1)
+		return fail(err, errlen, "allow-name: the root would allow every name");
+	a.wire_len = (uint8_t)len;
+	n = strlen(tok[0]);
+	if (tok[0][n - 1] == '.')
+		n--;
+	for (i = 0; i < n; i++)
+		a.name[i] = (char)lower((uint8_t)tok[0][i]);
+	a.name[n] = '\0';
+	/* The same name twice is one exception. */
+	for (i = 0; i < p->n_allow_names; i++)
+		if (p->allow_names[i].wire_len == a.wire_len &&
+		    !memcmp(p->allow_names[i].wire, a.wire, a.wire_len))
+			return 0;
+	if (p->n_allow_names >= POLICY_MAX_ALLOW_NAMES)
+		return fail(err, errlen, "allow-name: more than %d names", POLICY_MAX_ALLOW_NAMES);
+	grown = realloc(p->allow_names, (p->n_allow_names + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	p->allow_names = grown;
+	p->allow_names[p->n_allow_names++] = a;
+	return 0;
+}
+
 static int key_block(struct policy *p, enum addr_kind kind, const char *key, char *value, char *err,
 		     size_t errlen)
 {
@@ -567,12 +666,15 @@ static int apply_kv(struct policy *p, const char *key, char *value, char *err, s
 		return key_block(p, ADDR_KIND_LOCAL, key, value, err, errlen);
 	if (!strcmp(key, "allow"))
 		return key_block(p, ADDR_KIND_ALLOW, key, value, err, errlen);
+	if (!strcmp(key, "allow-name"))
+		return key_allow_name(p, value, err, errlen);
 	if (!strcmp(key, "window"))
 		return key_window(p, value, err, errlen);
 	if (!strcmp(key, "mail-ports"))
 		return key_mail_ports(p, value, err, errlen);
 	return fail(err, errlen,
-		    "unknown key '%s' (reserved, global, local, allow, window or mail-ports)",
+		    "unknown key '%s' (reserved, global, local, allow, allow-name, window "
+		    "or mail-ports)",
 		    quote(key, q, sizeof(q)));
 }
 
@@ -696,6 +798,9 @@ void policy_print(const struct policy *p, FILE *out)
 	fprintf(out, "\n\n# reserved = SUFFIX FAMILY (longest suffix wins)\n");
 	for (i = 0; i < p->n_suffixes; i++)
 		print_suffix(&p->suffixes[i], out);
+	fprintf(out, "\n# allow-name = NAME (names at or under NAME give no verdict)\n");
+	for (i = 0; i < p->n_allow_names; i++)
+		fprintf(out, "allow-name = %s\n", p->allow_names[i].name);
 	fprintf(out, "\n# global|local|allow = PREFIX (most specific wins, config wins ties)\n");
 	for (i = 0; i < p->n_blocks; i++)
 		print_block(&p->blocks[i], out);

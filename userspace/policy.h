@@ -19,6 +19,7 @@
 #define POLICY_ERR_LEN 512
 #define POLICY_MAX_MAIL_PORTS 32
 #define POLICY_DEFAULT_WINDOW 60
+#define POLICY_MAX_ALLOW_NAMES 1024
 
 struct reserved_suffix {
 	char name[LW_DNS_NAME_MAX + 1]; /* lowercase text, no trailing dot */
@@ -34,6 +35,13 @@ enum addr_kind {
 	ADDR_KIND_GLOBAL,
 	ADDR_KIND_ALLOW,       /* `allow =`: never a leak */
 	ADDR_KIND_EMBEDDED_V4, /* 6to4/Teredo/NAT64: classify the IPv4 inside */
+};
+
+/* `allow-name = NAME`: names at or under NAME give no verdict. */
+struct allow_name {
+	char name[LW_DNS_NAME_MAX + 1]; /* lowercase text, no trailing dot */
+	uint8_t wire[LW_DNS_NAME_MAX];	/* lowercase wire form */
+	uint8_t wire_len;		/* bytes of wire incl. the root label */
 };
 
 struct addr_block {
@@ -62,6 +70,8 @@ struct policy {
 	unsigned int window_s; /* follow-on window */
 	uint16_t mail_ports[POLICY_MAX_MAIL_PORTS];
 	size_t n_mail_ports;
+	struct allow_name *allow_names; /* config order */
+	size_t n_allow_names;
 };
 
 /* The built-in tables (policy_tables.c), as text, in registry order.
@@ -106,6 +116,12 @@ const struct reserved_suffix *policy_match_name(const struct policy *p, const ch
 /* Same on an uncompressed wire-form name (any case, raw label bytes). */
 const struct reserved_suffix *policy_match_wire(const struct policy *p, const uint8_t *wire,
 						size_t len);
+
+/* True when a name is at or under an `allow-name` (whole labels,
+ * case-insensitive, one trailing dot ignored): it produces no verdict. */
+bool policy_name_allowed(const struct policy *p, const char *name);
+/* Same on an uncompressed wire-form name. */
+bool policy_wire_allowed(const struct policy *p, const uint8_t *wire, size_t len);
 
 void policy_classify_addr(const struct policy *p, const uint8_t a[16], struct addr_class *out);
 bool policy_is_mail_port(const struct policy *p, uint16_t port);

@@ -108,6 +108,10 @@ static void json_names(struct json *j, const struct tproc *p)
 		kv_string_or_null(j, "rcode", n->rcode >= 0 ? dns_rcode_name(n->rcode) : NULL);
 		json_kv_uint(j, "count", n->count);
 		json_kv_bool(j, "malformed", n->malformed);
+		/* additive: under an `allow-name`, so it gave no verdict; only
+		 * present when true (reports without exceptions are unchanged) */
+		if (n->allowed)
+			json_kv_bool(j, "allowed", true);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -338,6 +342,8 @@ static void text_names(FILE *out, const struct tproc *p)
 		} else if (n->rcode >= 0) {
 			fprintf(out, " -> %s", dns_rcode_name(n->rcode));
 		}
+		if (n->allowed)
+			fputs(" [allowed]", out);
 		fputc('\n', out);
 	}
 }

@@ -37,11 +37,14 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  --report FILE         also write the JSON-lines report to FILE (0600)\n"
+	"  --format FORMAT       --report lines: json (the default) or ocsf (an OCSF\n"
+	"                        1.1 event per verdict, then the summary)\n"
 	"  --fail-on SEVERITY    low, medium (default), high, or none (never fail)\n"
 	"  --leak-exit-code N    exit status on a leak (default 3)\n"
 	"  -c, --config FILE     policy additions (reserved/global/local/allow = ...)\n"
 	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"
 	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 8M; power of 2)\n"
+	"  --dns-capture=MODE    auto (default: fentry if the kernel allows it), fentry, skb\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"
 	"                        queries (the caller gets EPERM); reported as blocked\n"
 	"  -v, --verbose         libbpf and verifier messages\n"
@@ -68,6 +71,8 @@ static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
+	{ "dns-capture", required_argument, NULL, OPT_DNS_CAPTURE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "enforce", no_argument, NULL, OPT_ENFORCE },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },

@@ -16,6 +16,7 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 	uint64_t size = 0;
 	char *end;
 	long v;
+	int f;
 
 	switch (opt) {
 	case OPT_CONFIG:
@@ -37,6 +38,23 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 			*err = EXIT_USAGE;
 		}
 		o->ringbuf_bytes = (uint32_t)size;
+		return true;
+	case OPT_DNS_CAPTURE:
+		if (strcmp(arg, "auto") && strcmp(arg, "fentry") && strcmp(arg, "skb")) {
+			fprintf(stderr,
+				"leakwatch: --dns-capture: '%s' is not auto, fentry or skb\n", arg);
+			*err = EXIT_USAGE;
+		}
+		o->dns_capture = arg;
+		return true;
+	case OPT_FORMAT:
+		f = output_format_parse(arg);
+		if (f < 0) {
+			fprintf(stderr, "leakwatch: --format: '%s' is not json or ocsf\n", arg);
+			*err = EXIT_USAGE;
+			return true;
+		}
+		o->format = (uint8_t)f;
 		return true;
 	case OPT_WINDOW:
 		errno = 0;
@@ -81,6 +99,8 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static bool nothing_lost(struct session *s);
+
 static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *v)
 {
 	struct session *s = ctx;
@@ -88,7 +108,10 @@ static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *
 	if (v->kind <= VERDICT_ANSWER && v->severity <= SEV_HIGH)
 		s->verdicts[v->kind][v->severity]++;
 	if (s->write_events && s->out.fd >= 0) {
-		report_event_json(&s->json, s->out.fd, p, v);
+		if (s->opts.format == FORMAT_OCSF)
+			ocsf_event_json(&s->json, s->out.fd, p, v, nothing_lost(s));
+		else
+			report_event_json(&s->json, s->out.fd, p, v);
 		output_maybe_rotate(&s->out);
 	}
 }
@@ -98,6 +121,7 @@ int session_start(struct session *s, int cgroup_fd)
 	struct sensor_opts so = { .enforce = s->opts.enforce,
 				  .verbose = s->opts.verbose,
 				  .ringbuf_bytes = s->opts.ringbuf_bytes,
+				  .dns_capture = s->opts.dns_capture,
 				  .pin_dir = s->opts.pin_dir };
 	int err;
 
@@ -145,10 +169,31 @@ static bool nothing_lost(struct session *s)
 	return summary_events_lost(&sum) == 0;
 }
 
+/*
+ * In OCSF mode a process's report is its verdicts, one OCSF event each:
+ * written here by run, which writes no event lines; the daemon already
+ * wrote each as it was made, so it writes nothing more.
+ */
+static void write_ocsf_report(struct session *s, const struct tproc *p)
+{
+	bool complete;
+	size_t i;
+
+	if (s->write_events || !p->n_verdicts)
+		return;
+	complete = nothing_lost(s);
+	for (i = 0; i < p->n_verdicts; i++) {
+		ocsf_event_json(&s->json, s->out.fd, p, &p->verdicts[i], complete);
+		output_maybe_rotate(&s->out);
+	}
+}
+
 static void write_report(struct session *s, const struct tproc *p, FILE *text)
 {
 	account(s, p);
-	if (s->out.fd >= 0) {
+	if (s->out.fd >= 0 && s->opts.format == FORMAT_OCSF) {
+		write_ocsf_report(s, p);
+	} else if (s->out.fd >= 0) {
 		report_json(&s->json, s->out.fd, p, nothing_lost(s));
 		output_maybe_rotate(&s->out);
 	}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "ocsf.h"
 #include "output.h"
 #include "policy.h"
 #include "report.h"
@@ -23,6 +24,8 @@ struct session_opts {
 	uint32_t ringbuf_bytes; /* 0: the default */
 	const char *pin_dir;	/* daemon: pinned state, or NULL */
 	bool verbose;
+	uint8_t format;		 /* enum output_format of the JSON lines */
+	const char *dns_capture; /* auto (NULL), fentry or skb */
 };
 
 /* Options shared by run and daemon, for getopt_long tables. */
@@ -31,6 +34,8 @@ enum {
 	OPT_ENFORCE = 1000,
 	OPT_WINDOW,
 	OPT_RINGBUF_SIZE,
+	OPT_DNS_CAPTURE,
+	OPT_FORMAT,
 	OPT_VERBOSE = 'v',
 };
 

@@ -25,6 +25,7 @@ struct answer_entry {
 	uint32_t tgid;
 	char comm[LW_COMM_LEN + 1];
 	char name[DNS_TEXT_MAX];
+	bool allowed; /* answered to an `allow-name` name */
 };
 
 /* A reserved lookup answered locally (a stub on a local address, or the C
@@ -476,10 +477,33 @@ static void set_str(struct tracker *t, char **dst, const char *src)
 	*dst = s;
 }
 
-static void open_window(struct tracker *t, struct tproc *p, const char *name, uint8_t family)
+/*
+ * A suspicious lookup opens (or extends) the follow-on window. The kernel
+ * keeps the window that --enforce and the connect events use and knows
+ * nothing of `allow-name`; here a lookup of an allowed name only notes
+ * that it did, so that judge_dest() can tell a window of its own.
+ */
+static void open_window(struct tracker *t, struct tproc *p, const char *name, uint8_t family,
+			uint64_t time_ns, bool allowed)
 {
+	if (allowed) {
+		p->allowed_window = true;
+		return;
+	}
 	set_str(t, &p->window_name, name);
 	p->window_family = family;
+	p->window_ns = time_ns;
+}
+
+/* Is a connect the kernel saw inside a window inside one opened by a name
+ * that is not allowed? Without allowed names, the kernel's word stands. */
+static bool window_counts(const struct tracker *t, const struct tproc *p, uint64_t time_ns)
+{
+	if (!p->allowed_window)
+		return true;
+	if (!p->window_name)
+		return false; /* opened by allowed names only: no window */
+	return time_ns <= p->window_ns + (uint64_t)t->policy->window_s * 1000000000ull;
 }
 
 static void on_query(struct tracker *t, struct tproc *p, const struct lw_dns_event *e)
@@ -501,16 +525,19 @@ static void on_query(struct tracker *t, struct tproc *p, const struct lw_dns_eve
 		return;
 	n->count++;
 	n->malformed |= malformed;
+	n->allowed = policy_wire_allowed(t->policy, t->msg.q[0].name.wire, t->msg.q[0].name.len);
 	set_str(t, &n->suffix, sfx->name);
 	n->family = sfx->family;
 	addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
 	if (family_suspicious(sfx->family))
-		open_window(t, p, text, sfx->family);
+		open_window(t, p, text, sfx->family, e->hdr.time_ns, n->allowed);
 
 	if (!addr_is_leak_target(t, e->peer)) {
 		local_lookup(t, p, text, e->hdr.time_ns);
 		return;
 	}
+	if (n->allowed)
+		return; /* an allowed name asked of a global resolver */
 	/* The name itself left the site: a global resolver was asked. A local
 	 * stub forwarding a client's name is the sender; the clients seen
 	 * asking it just before are named in the verdict. */
@@ -530,7 +557,7 @@ static void on_query(struct tracker *t, struct tproc *p, const struct lw_dns_eve
 }
 
 static void answerset_add(struct tracker *t, const uint8_t addr[16], const struct tproc *p,
-			  const char *name)
+			  const char *name, bool allowed)
 {
 	struct answer_entry *a;
 
@@ -549,19 +576,26 @@ static void answerset_add(struct tracker *t, const uint8_t addr[16], const struc
 	a->tgid = p->tgid;
 	memcpy(a->comm, p->comm, sizeof(a->comm));
 	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->allowed = allowed;
 }
 
-/* The newest answer-set entry for addr, or NULL. */
+/* The newest answer-set entry for addr from a name that is not allowed;
+ * else the newest from an allowed name; else NULL. */
 static const struct answer_entry *answerset_find(struct tracker *t, const uint8_t addr[16])
 {
+	const struct answer_entry *allowed = NULL;
 	size_t i, idx;
 
 	for (i = 1; i <= t->n_answers; i++) {
 		idx = (t->next_answer + ANSWERSET_MAX - i) % ANSWERSET_MAX;
-		if (!memcmp(t->answers[idx].addr, addr, 16))
+		if (memcmp(t->answers[idx].addr, addr, 16))
+			continue;
+		if (!t->answers[idx].allowed)
 			return &t->answers[idx];
+		if (!allowed)
+			allowed = &t->answers[idx];
 	}
-	return NULL;
+	return allowed;
 }
 
 static uint8_t answer_severity(uint8_t family)
@@ -573,7 +607,7 @@ static uint8_t answer_severity(uint8_t family)
  * them, add the global ones to the answer set, judge the family rule. */
 static void fold_answers(struct tracker *t, struct tproc *p, struct tname *n,
 			 const struct reserved_suffix *sfx, const char *text,
-			 const uint8_t (*addrs)[16], size_t k)
+			 const uint8_t (*addrs)[16], size_t k, uint64_t time_ns)
 {
 	struct tverdict v;
 	size_t i, j;
@@ -585,10 +619,12 @@ static void fold_answers(struct tracker *t, struct tproc *p, struct tname *n,
 		if (j == n->n_answers && n->n_answers < TNAME_MAX_ANSWERS)
 			memcpy(n->answers[n->n_answers++], addrs[i], 16);
 		if (addr_is_leak_target(t, addrs[i]))
-			answerset_add(t, addrs[i], p, text);
+			answerset_add(t, addrs[i], p, text, n->allowed);
 		if (!policy_answer_violates(t->policy, sfx->family, addrs[i]))
 			continue;
-		open_window(t, p, text, sfx->family);
+		open_window(t, p, text, sfx->family, time_ns, n->allowed);
+		if (n->allowed)
+			continue;
 		memset(&v, 0, sizeof(v));
 		v.kind = VERDICT_ANSWER;
 		v.severity = answer_severity(sfx->family);
@@ -620,12 +656,13 @@ static void on_reserved_response(struct tracker *t, struct tproc *p, const struc
 		addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
 	}
 	n->malformed |= malformed;
+	n->allowed = policy_wire_allowed(t->policy, t->msg.q[0].name.wire, t->msg.q[0].name.len);
 	set_str(t, &n->suffix, sfx->name);
 	n->family = sfx->family;
 	n->rcode = t->msg.rcode;
 
 	k = dns_answer_addrs(&t->msg, addrs, TNAME_MAX_ANSWERS);
-	fold_answers(t, p, n, sfx, text, addrs, k);
+	fold_answers(t, p, n, sfx, text, addrs, k, e->hdr.time_ns);
 }
 
 /* An ordinary name resolved inside a window: remember it to name the
@@ -707,11 +744,12 @@ static void on_libc(struct tracker *t, struct tproc *p, const struct lw_libc_eve
 	if (!n->func)
 		n->func = e->func;
 	n->libc_ret = e->ret;
+	n->allowed = policy_name_allowed(t->policy, text);
 	set_str(t, &n->suffix, sfx->name);
 	n->family = sfx->family;
 	if (family_suspicious(sfx->family))
-		open_window(t, p, text, sfx->family);
-	fold_answers(t, p, n, sfx, text, (const uint8_t(*)[16])addrs, k);
+		open_window(t, p, text, sfx->family, e->hdr.time_ns, n->allowed);
+	fold_answers(t, p, n, sfx, text, (const uint8_t(*)[16])addrs, k, e->hdr.time_ns);
 	local_lookup(t, p, text, e->hdr.time_ns);
 }
 
@@ -745,7 +783,9 @@ static struct tdest *dest_find(struct tracker *t, struct tproc *p, const struct 
 }
 
 /* direct: the address was answered to a reserved query (by this process
- * or another). follow-on: inside a window, to any other global address. */
+ * or another). follow-on: inside a window, to any other global address.
+ * `allow-name`: an address answered only to allowed names is not direct,
+ * and a window opened only by allowed names is no window. */
 static void judge_dest(struct tracker *t, struct tproc *p, struct tdest *d,
 		       const struct lw_connect_event *e)
 {
@@ -754,7 +794,7 @@ static void judge_dest(struct tracker *t, struct tproc *p, struct tdest *d,
 
 	if (!d->global)
 		return;
-	if (a || (e->flags & LW_CONN_IN_ANSWERS)) {
+	if ((a && !a->allowed) || (!a && (e->flags & LW_CONN_IN_ANSWERS))) {
 		d->verdict = VERDICT_DIRECT;
 		d->severity = SEV_HIGH;
 		if (a) {
@@ -766,7 +806,7 @@ static void judge_dest(struct tracker *t, struct tproc *p, struct tdest *d,
 		} else if (e->answer.owner.tgid != p->tgid) {
 			d->asked_by_pid = e->answer.owner.tgid;
 		}
-	} else if (e->flags & LW_CONN_IN_WINDOW) {
+	} else if ((e->flags & LW_CONN_IN_WINDOW) && window_counts(t, p, e->hdr.time_ns)) {
 		bool high = policy_is_mail_port(t->policy, e->port) ||
 			    p->window_family == LW_FAMILY_IANA;
 

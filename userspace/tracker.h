@@ -54,6 +54,7 @@ struct tname {
 	bool libc;	    /* source: the C library, not DNS on the wire */
 	uint8_t func;	    /* libc: enum lw_libc_func of the first call */
 	int libc_ret;	    /* libc: the last call's return value */
+	bool allowed;	    /* under an `allow-name`: gives no verdict */
 };
 
 /* One entry of destinations[]: traffic to address:port/proto. */
@@ -132,6 +133,8 @@ struct tproc {
 	size_t n_resolved, cap_resolved;
 	char *window_name; /* the reserved name that opened the window (heap) */
 	uint8_t window_family;
+	uint64_t window_ns;  /* the last suspicious lookup of a name not allowed */
+	bool allowed_window; /* an allowed name would have opened a window too */
 	bool exited;
 	int exit_code;
 	struct tproc *next;

@@ -14,9 +14,10 @@ Queries (exit 0 when the answer is yes, 1 with a one-line reason when not,
                of --kind [--severity] [--name RESERVED] [--address] [--port];
                --proto/--dest-name/--via/--blocked/--global also require the
                matching destinations[] entry to say so
-  no-verdict   the process has no verdict [of --kind]
+  no-verdict   the process has no verdict [of --kind] [--name RESERVED]
   has-name     names[] of the process has --name [--source] [--family]
                [--suffix] [--qtype] [--answer ADDR] [--resolver ADDR:PORT]
+               [--allowed true|false] (names[].allowed, absent: false)
   has-dest     destinations[] of the process has --address [--port] [--proto]
                [--dest-name] [--via] [--verdict KIND|null] [--blocked]
   has-report   there is a report line for the process [--leak true|false]
@@ -238,6 +239,8 @@ def q_no_verdict(lines, a):
     for o in selected(lines, a, ("report", "event")):
         vs = o.get("verdicts") or ([o["verdict"]] if isinstance(o.get("verdict"), dict) else [])
         for v in vs:
+            if a.name is not None and v.get("name") != a.name:
+                continue
             if a.kind is None or v.get("kind") == a.kind:
                 raise Fail(f"line {o['_line']}: unexpected verdict {json.dumps(v)} for "
                            f"{(o.get('process') or {}).get('comm')}")
@@ -284,11 +287,14 @@ def q_has_name(lines, a):
                 continue
             if a.resolver is not None and nm.get("resolver") != a.resolver:
                 continue
+            if a.allowed is not None and bool(nm.get("allowed")) is not want_bool(a.allowed):
+                continue
             return
     raise Fail(f"names[] of {who(a)} has no {a.name}"
                + (f" source={a.source}" if a.source else "")
                + (f" answer={a.answer}" if a.answer else "")
                + (f" resolver={a.resolver}" if a.resolver else "")
+               + (f" allowed={a.allowed}" if a.allowed else "")
                + f"; have: {', '.join(seen) or 'none'}")
 
 
@@ -380,6 +386,7 @@ def main(argv):
     ap.add_argument("--qtype")
     ap.add_argument("--answer")
     ap.add_argument("--resolver")
+    ap.add_argument("--allowed", choices=("true", "false"))
     ap.add_argument("--leak", choices=("true", "false"))
     ap.add_argument("--leaks", type=int)
     ap.add_argument("--events-lost", type=int)

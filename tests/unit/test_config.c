@@ -299,8 +299,11 @@ static bool same_policy(const struct policy *a, const struct policy *b)
 	ok &= ASSERT_EQ(a->n_blocks, b->n_blocks, "n_blocks");
 	ok &= ASSERT_EQ(a->window_s, b->window_s, "window");
 	ok &= ASSERT_EQ(a->n_mail_ports, b->n_mail_ports, "n_mail_ports");
+	ok &= ASSERT_EQ(a->n_allow_names, b->n_allow_names, "n_allow_names");
 	if (!ok)
 		return false;
+	for (i = 0; i < a->n_allow_names; i++)
+		ok &= ASSERT_STREQ(a->allow_names[i].name, b->allow_names[i].name, "allow-name");
 	for (i = 0; i < a->n_mail_ports; i++)
 		ok &= ASSERT_EQ(a->mail_ports[i], b->mail_ports[i], "mail port");
 	for (i = 0; i < a->n_suffixes; i++) {
@@ -372,7 +375,88 @@ static void test_round_trip_config(void)
 			 "global = 0.0.0.0/0\n"
 			 "local = ::ffff:10.0.0.0/104\n"
 			 "window = 86400\n"
-			 "mail-ports = 2525 25 25\n");
+			 "mail-ports = 2525 25 25\n"
+			 "allow-name = leak.example.net\n"
+			 "allow-name = Legacy.TEST.\n"
+			 "allow-name = svc.corp.internal\n");
+}
+
+/* ---- allow-name ------------------------------------------------------------- */
+
+static void test_allow_name(void)
+{
+	static const char config[] = "allow-name = leak.example.net\n"
+				     "allow-name = LEGACY.test.   # trailing dot, any case\n"
+				     "allow-name=leak.example.net\n";
+	char err[POLICY_ERR_LEN];
+	uint8_t wire[LW_DNS_NAME_MAX];
+	struct policy p;
+	int len;
+
+	if (!ASSERT_OK(load_text(&p, config, strlen(config), err, sizeof(err)), err))
+		goto out;
+	ASSERT_EQ(p.n_allow_names, 2, "a repeated name is one exception");
+	ASSERT_STREQ(p.allow_names[0].name, "leak.example.net", "stored name");
+	ASSERT_STREQ(p.allow_names[1].name, "legacy.test", "lowercase, no trailing dot");
+	/* at or under the name, whole labels, any case, one trailing dot */
+	ASSERT_TRUE(policy_name_allowed(&p, "leak.example.net"), "the name itself");
+	ASSERT_TRUE(policy_name_allowed(&p, "LEAK.Example.NET."), "case and dot");
+	ASSERT_TRUE(policy_name_allowed(&p, "a.b.leak.example.net"), "under it");
+	ASSERT_TRUE(policy_name_allowed(&p, "x.legacy.test"), "second entry");
+	ASSERT_FALSE(policy_name_allowed(&p, "xleak.example.net"), "not a whole label");
+	ASSERT_FALSE(policy_name_allowed(&p, "example.net"), "a parent is not allowed");
+	ASSERT_FALSE(policy_name_allowed(&p, "leak.example.net.evil.com"), "a prefix is not");
+	ASSERT_FALSE(policy_name_allowed(&p, "other.test"), "another name");
+	ASSERT_FALSE(policy_name_allowed(&p, "leak..example.net"), "invalid name");
+	len = name_to_wire("www.Leak.Example.Net", wire, sizeof(wire));
+	if (ASSERT_TRUE(len > 0, "wire"))
+		ASSERT_TRUE(policy_wire_allowed(&p, wire, (size_t)len), "wire form");
+	/* a truncated wire name (no root label) is refused, not overrun */
+	if (len > 2)
+		ASSERT_FALSE(policy_wire_allowed(&p, wire, (size_t)len - 1), "truncated wire");
+	/* allow-name does not make a name reserved, nor the reverse */
+	ASSERT_NOT_NULL(policy_match_name(&p, "leak.example.net"), "still reserved");
+out:
+	policy_free(&p);
+}
+
+static void test_allow_name_none(void)
+{
+	struct policy p;
+
+	if (!ASSERT_OK(policy_init(&p), "init"))
+		return;
+	ASSERT_FALSE(policy_name_allowed(&p, "leak.example.net"), "no exceptions by default");
+	ASSERT_FALSE(policy_name_allowed(NULL, "leak.example.net"), "no policy");
+	policy_free(&p);
+}
+
+static void test_allow_name_errors(void)
+{
+	expect_error("allow-name = .\n", 1, "allow-name: ");
+	expect_error("\nallow-name = a..b\n", 2, "allow-name: 'a..b': empty label");
+	expect_error("allow-name = a b\n", 1, "allow-name: expected one NAME");
+	expect_error("allow-name = a/b.test\n", 1, "allow-name: bad character '/'");
+	expect_error("allow-name = a\x01.test\n", 1, "allow-name: bad byte");
+	expect_error("allow-name =\n", 1, "allow-name: missing value");
+	expect_error("allow-names = a.test\n", 1, "unknown key 'allow-names'");
+}
+
+static void test_allow_name_printed(void)
+{
+	static const char config[] = "allow-name = Leak.Example.Net.\n";
+	char err[POLICY_ERR_LEN], *text;
+	struct policy p;
+
+	if (!ASSERT_OK(load_text(&p, config, strlen(config), err, sizeof(err)), err))
+		goto out;
+	text = print_to_string(&p);
+	if (ASSERT_NOT_NULL(text, "print"))
+		ASSERT_NOT_NULL(strstr(text, "\nallow-name = leak.example.net\n"),
+				"allow-name line");
+	free(text);
+out:
+	policy_free(&p);
 }
 
 static void test_print_shows_everything(void)
@@ -417,5 +501,9 @@ int main(void)
 	RUN_TEST(test_round_trip_builtin);
 	RUN_TEST(test_round_trip_config);
 	RUN_TEST(test_print_shows_everything);
+	RUN_TEST(test_allow_name);
+	RUN_TEST(test_allow_name_none);
+	RUN_TEST(test_allow_name_errors);
+	RUN_TEST(test_allow_name_printed);
 	return test_summary();
 }
