@@ -113,36 +113,31 @@ int sensor_probe_fentry(void)
 	return err;
 }
 
-/* Which backends to try, in order: 1 fentry, 0 skb. */
+/*
+ * Which backends to try, in order: 1 fentry, 0 skb. auto means skb first
+ * and fentry only where skb cannot load. The design prefers fentry (only
+ * UDP pays for it), but the kernel matrix saw a run with fentry on Debian's
+ * 6.1 that did not finish, while skb passed on 6.1, 6.12 and 6.18
+ * (docs/kernels.md): evidence before speed. --dns-capture=fentry asks.
+ */
 static int backend_order(struct sensor *s, const struct sensor_opts *opts, int order[2])
 {
 	const char *want = opts->dns_capture ?: "auto";
 	int probe;
 
-	if (!strcmp(want, "skb")) {
-		order[0] = 0;
+	order[0] = 0;
+	order[1] = 1;
+	if (!strcmp(want, "skb"))
 		return 1;
-	}
 	probe = sensor_probe_fentry();
-	if (!strcmp(want, "fentry")) {
-		if (probe)
-			return fail(s, probe,
-				    "--dns-capture=fentry: this kernel refuses fentry "
-				    "programs: %s",
-				    strerror(-probe));
-		order[0] = 1;
-		return 1;
-	}
-	if (probe) {
-		if (verbose)
-			fprintf(stderr, "leakwatch: fentry probe: %s: DNS capture skb\n",
-				strerror(-probe));
-		order[0] = 0;
-		return 1;
-	}
-	order[0] = !opts->enforce;
-	order[1] = !order[0];
-	return 2;
+	if (strcmp(want, "fentry"))
+		return probe ? 1 : 2;
+	if (probe)
+		return fail(s, probe,
+			    "--dns-capture=fentry: this kernel refuses fentry programs: %s",
+			    strerror(-probe));
+	order[0] = 1;
+	return 1;
 }
 
 /*
