@@ -84,6 +84,21 @@ int sensor_probe(struct sensor *s)
 static int open_and_load(struct sensor *s, const struct sensor_opts *opts);
 static int load_backend(struct sensor *s, const struct sensor_opts *opts);
 
+/* Is the kernel locked down against reading its memory? (integrity mode,
+ * as on this project's machines, still allows everything leakwatch does.) */
+static bool lockdown_confidentiality(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/sys/kernel/security/lockdown", "re");
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return strstr(buf, "[confidentiality]") != NULL;
+}
+
 int sensor_probe_fentry(void)
 {
 	struct bpf_insn insns[] = {
@@ -244,6 +259,10 @@ static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 		s->pins_reused = pin_maps(s->skel, opts->pin_dir);
 
 	err = leakwatch_bpf__load(s->skel);
+	if (err == -EPERM && lockdown_confidentiality())
+		return fail(s, err,
+			    "failed to load the BPF programs: kernel lockdown "
+			    "(confidentiality) forbids BPF programs that read kernel memory");
 	if (err)
 		return fail(s, err, "failed to load the BPF programs: %s%s", strerror(-err),
 			    verbose ? "" : " (run with -v for the verifier log)");
