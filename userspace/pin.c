@@ -72,7 +72,7 @@ int pin_prepare(const char *dir, char *err, size_t len)
 			close(fd);
 		return -EBUSY;
 	}
-	return 0;
+	return fd;
 }
 
 bool pin_maps(struct leakwatch_bpf *skel, const char *dir)

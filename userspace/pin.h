@@ -17,7 +17,8 @@ struct leakwatch_bpf;
 #define PIN_DIR_DEFAULT "/sys/fs/bpf/leakwatch"
 
 /* bpffs mounted under dir (mounting /sys/fs/bpf when missing), dir made
- * 0700. 0, or -errno with err set. */
+ * 0700 and locked (one daemon per directory): the lock's fd, or -errno
+ * with err set. Closing the fd (in every process holding it) unlocks. */
 int pin_prepare(const char *dir, char *err, size_t len);
 /* Ask libbpf to reuse (or create and pin) the state maps under dir.
  * Returns true when pins from an earlier daemon were found. */

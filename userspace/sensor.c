@@ -203,6 +203,10 @@ static int load_backend(struct sensor *s, const struct sensor_opts *opts)
 
 	if (opts->pin_dir) {
 		err = pin_prepare(opts->pin_dir, s->err, sizeof(s->err));
+		if (err >= 0) {
+			s->pin_fd = err;
+			err = 0;
+		}
 		if (err)
 			return err;
 	}
@@ -470,12 +474,17 @@ int sensor_read_stats(const struct sensor *s, uint64_t out[LW_STAT_MAX])
  * probes are scoped to our (now empty) cgroup and write to a ring buffer
  * nobody reads, so they do nothing in the meantime.
  */
-static void detach_uprobes_in_background(void)
+static void detach_uprobes_in_background(int pin_fd)
 {
 	pid_t pid = fork();
 
-	if (pid == 0)
+	if (pid == 0) {
+		/* The pin directory's lock must go with us, not with this
+		 * slow exit: a restarted daemon takes it at once. */
+		if (pin_fd > 0)
+			close(pin_fd);
 		_exit(0);
+	}
 }
 
 void sensor_destroy(struct sensor *s)
@@ -483,7 +492,7 @@ void sensor_destroy(struct sensor *s)
 	int i;
 
 	if (s->libc && libc_probe_count(s->libc))
-		detach_uprobes_in_background();
+		detach_uprobes_in_background(s->pin_fd);
 	libc_probe_free(s->libc);
 	s->libc = NULL;
 	for (i = s->n_links - 1; i >= 0; i--)
@@ -491,4 +500,7 @@ void sensor_destroy(struct sensor *s)
 	s->n_links = 0;
 	leakwatch_bpf__destroy(s->skel);
 	s->skel = NULL;
+	if (s->pin_fd > 0)
+		close(s->pin_fd);
+	s->pin_fd = 0;
 }

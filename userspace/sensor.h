@@ -38,6 +38,7 @@ struct sensor {
 	bool fentry;		 /* the fentry backend is loaded (else skb) */
 	char err[512];
 	bool pins_reused; /* state maps came from an earlier daemon */
+	int pin_fd;	  /* the pin directory's lock, or 0 */
 };
 
 /* Check the kernel can run us at all (root, BTF, cgroup v2 hooks). 0, or
