@@ -293,7 +293,7 @@ printf 'round\tcond\tstart_ms\tcpu_ms\trss_kb\twall_ms\tevents_lost\tringbuf_ful
 	echo "rounds	$ROUNDS"
 	echo "time_ms	$TIME_MS"
 	echo "quick	$QUICK"
-	echo "dns_backends	skb (fentry refused by this kernel; libc backend not built)"
+	echo "dns_backends	skb+libc (fentry refused by this kernel: skb is the wire capture here)"
 	echo "bpftrace	$([ "$BT_OK" = 1 ] && bpftrace --version 2>/dev/null || echo "unavailable: $BT_WHY")"
 	echo "pinning	$([ "$NCPU" -ge 2 ] && echo 'workload+dnsmasq CPU 1, sensor CPU 0' || echo none)"
 	echo "leakwatch	$("$LW_BIN" version 2>/dev/null) sha256 $(sha256sum "$LW_BIN" | cut -c1-12)"
