@@ -239,21 +239,13 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Periodic work: the stats line (loss counters by reason, so a SIEM sees
  * losses as they happen, not only at shutdown) and the metrics file. */
 static void periodic(struct session *s, const struct daemon_opts *o, double *next_stats,
 		     double *next_metrics)
 {
 	static double next_rescan;
-	double now = now_s();
+	double now = session_now();
 	struct summary sum;
 	int err;
 
@@ -281,7 +273,7 @@ static void periodic(struct session *s, const struct daemon_opts *o, double *nex
 
 static int loop(struct session *s, const struct daemon_opts *o)
 {
-	double next_stats = now_s() + o->stats_interval, next_metrics = 0;
+	double next_stats = session_now() + o->stats_interval, next_metrics = 0;
 	int n;
 
 	while (!exiting) {

@@ -170,17 +170,9 @@ static int wait_status_code(int status)
 }
 
 /* Poll events until COMMAND exits, then drain what is still in flight. */
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int watch(struct session *s, pid_t child, int *status)
 {
-	double next_rescan = now_s() + LIBC_RESCAN_S, drain_end;
+	double next_rescan = session_now() + LIBC_RESCAN_S, drain_end;
 	pid_t r;
 	int n;
 
@@ -194,8 +186,8 @@ static int watch(struct session *s, pid_t child, int *status)
 			kill(child, forward_sig);
 			forward_sig = 0;
 		}
-		if (now_s() >= next_rescan) {
-			next_rescan = now_s() + LIBC_RESCAN_S;
+		if (session_now() >= next_rescan) {
+			next_rescan = session_now() + LIBC_RESCAN_S;
 			sensor_rescan_libc(&s->sensor);
 		}
 		r = waitpid(child, status, WNOHANG);
@@ -204,10 +196,10 @@ static int watch(struct session *s, pid_t child, int *status)
 		if (r < 0 && errno != EINTR)
 			return -errno;
 	}
-	drain_end = now_s() + DRAIN_MS / 1000.0;
+	drain_end = session_now() + DRAIN_MS / 1000.0;
 	do
 		n = session_poll(s, POLL_MS);
-	while (n >= 0 && now_s() < drain_end);
+	while (n >= 0 && session_now() < drain_end);
 	return 0;
 }
 

@@ -55,6 +55,8 @@ struct session {
 	uint64_t verdicts[VERDICT_ANSWER + 1][SEV_HIGH + 1]; /* by kind, severity */
 };
 
+/* Monotonic seconds, for the commands' periodic work. */
+double session_now(void);
 /* Parse a shared option; true when it was one. Sets *err to EXIT_USAGE on
  * a bad value. */
 bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *err);
