@@ -109,7 +109,6 @@ int cmd_classify(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL;
-	char err[POLICY_ERR_LEN];
 	struct policy p;
 	struct json j;
 	int c, i, status = 0;
@@ -133,15 +132,9 @@ int cmd_classify(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (policy_init(&p)) {
-		fprintf(stderr, "leakwatch classify: out of memory\n");
-		return 1;
-	}
-	if (config && policy_load_file(&p, config, err, sizeof(err))) {
-		fprintf(stderr, "leakwatch classify: %s\n", err);
-		policy_free(&p);
-		return EXIT_USAGE;
-	}
+	status = command_load_policy(&p, config, "leakwatch classify");
+	if (status)
+		return status;
 
 	json_init(&j);
 	for (i = optind; i < argc; i++) {

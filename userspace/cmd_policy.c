@@ -32,7 +32,6 @@ int cmd_policy(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL;
-	char err[POLICY_ERR_LEN];
 	struct policy p;
 	int c, status = 0;
 
@@ -56,21 +55,14 @@ int cmd_policy(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (policy_init(&p)) {
-		fprintf(stderr, "leakwatch policy: out of memory\n");
-		return 1;
-	}
-	if (config && policy_load_file(&p, config, err, sizeof(err))) {
-		fprintf(stderr, "leakwatch policy: %s\n", err);
-		status = EXIT_USAGE;
-		goto out_free;
-	}
+	status = command_load_policy(&p, config, "leakwatch policy");
+	if (status)
+		return status;
 	policy_print(&p, stdout);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "leakwatch policy: cannot write the output\n");
 		status = 1;
 	}
-out_free:
 	policy_free(&p);
 	return status;
 }

@@ -9,6 +9,13 @@
 
 #define EXIT_USAGE 2
 
+struct policy;
+
+/* The built-in policy plus config (NULL: none). 0; or, with one line on
+ * stderr prefixed by who and nothing left allocated, 1 (out of memory) or
+ * EXIT_USAGE (the config does not parse). */
+int command_load_policy(struct policy *p, const char *config, const char *who);
+
 int cmd_classify(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -84,17 +84,11 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 
 int session_load_policy(struct session *s)
 {
-	char err[POLICY_ERR_LEN];
+	int err = command_load_policy(&s->policy, s->opts.config, "leakwatch");
 
-	if (policy_init(&s->policy)) {
-		fprintf(stderr, "leakwatch: out of memory\n");
-		return 1;
-	}
+	if (err)
+		return err;
 	s->policy_loaded = true;
-	if (s->opts.config && policy_load_file(&s->policy, s->opts.config, err, sizeof(err))) {
-		fprintf(stderr, "leakwatch: %s\n", err);
-		return EXIT_USAGE;
-	}
 	if (s->opts.window_s > 0)
 		s->policy.window_s = s->opts.window_s;
 	return 0;
