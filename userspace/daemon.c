@@ -348,6 +348,11 @@ int cmd_daemon(int argc, char **argv)
 		fprintf(stderr, "leakwatch: resumed the state pinned in %s\n", o.common.pin_dir);
 
 	ret = loop(&s, &o);
+	/* A signal that lands while a batch is being handled ends the loop
+	 * before the next poll: what the kernel submitted meanwhile (the
+	 * connect after a lookup, an exit) is still in the ring buffer. */
+	while (session_poll(&s, 0) > 0)
+		;
 	session_report_all(&s, NULL);
 	session_summary(&s, &sum);
 	report_summary_json(&s.json, s.out.fd, &sum);
