@@ -21,6 +21,7 @@
 #include <glob.h>
 #include <libelf.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
 
+#include "leakwatch.h"
 #include "leakwatch.skel.h"
 #include "libc_probe.h"
 
@@ -185,14 +187,61 @@ static struct bpf_link *attach(struct bpf_program *prog, const char *path, const
 	return bpf_program__attach_uprobe_opts(prog, -1, path, 0, &opts);
 }
 
+/* One uprobe to attach; attach_all() runs each on its own thread. */
+struct attach_job {
+	struct bpf_program *prog;
+	const char *func;
+	bool ret;
+	struct bpf_link *link;
+	int err;
+	pthread_t thread;
+	bool threaded;
+};
+
+static const char *job_path;
+
+static void *attach_job_run(void *arg)
+{
+	struct attach_job *j = arg;
+
+	j->link = attach(j->prog, job_path, j->func, j->ret);
+	j->err = j->link ? 0 : -errno;
+	return NULL;
+}
+
+/*
+ * Registering a uprobe takes the write side of the kernel's uprobe-vs-fork
+ * lock, which waits for an RCU grace period: 200 ms each here, so the ten
+ * probes of a glibc made start-up 2 s. Started together, the waits overlap.
+ * The first runs alone so that libbpf's feature probes are cached before
+ * the others read them. The threads end here: none outlives a privilege
+ * drop.
+ */
+static void attach_all(struct attach_job *jobs, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	attach_job_run(&jobs[0]);
+	for (i = 1; i < n; i++)
+		jobs[i].threaded = !pthread_create(&jobs[i].thread, NULL, attach_job_run, &jobs[i]);
+	for (i = 1; i < n; i++) {
+		if (jobs[i].threaded)
+			pthread_join(jobs[i].thread, NULL);
+		else
+			attach_job_run(&jobs[i]);
+	}
+}
+
 /* Attach to one library (path as this process can open it). Called with
  * the lock held, for a file not probed before. */
 static int attach_file(struct libc_probe *lp, const char *path, const char *shown)
 {
+	struct attach_job jobs[2 * N_FUNCS];
 	bool found[N_FUNCS];
-	struct bpf_link *link;
-	int n, attached = 0;
-	size_t i;
+	int n, attached = 0, err = 0;
+	size_t i, n_jobs = 0;
 
 	n = elf_find_funcs(path, found);
 	if (n <= 0 || !found[0]) {
@@ -203,29 +252,43 @@ static int attach_file(struct libc_probe *lp, const char *path, const char *show
 		if (n <= 0)
 			return 0;
 	}
+	memset(jobs, 0, sizeof(jobs));
 	for (i = 0; i < N_FUNCS; i++) {
-		struct bpf_program *prog =
-			*(struct bpf_program **)((char *)lp->skel + funcs[i].prog_off);
-
 		if (!found[i])
 			continue;
-		link = attach(prog, path, funcs[i].name, false);
-		if (!link)
+		/* An entry probe, then the shared return probe. */
+		jobs[n_jobs].prog = *(struct bpf_program **)((char *)lp->skel + funcs[i].prog_off);
+		jobs[n_jobs++].func = funcs[i].name;
+		jobs[n_jobs].prog = lp->skel->progs.lw_libc_return;
+		jobs[n_jobs].func = funcs[i].name;
+		jobs[n_jobs++].ret = true;
+	}
+	job_path = path;
+	attach_all(jobs, n_jobs);
+	for (i = 0; i < n_jobs; i += 2) {
+		struct attach_job *entry = &jobs[i], *ret = &jobs[i + 1];
+
+		if (!entry->link || !ret->link) {
+			if (!err)
+				err = entry->err ?: ret->err;
+			bpf_link__destroy(entry->link);
+			bpf_link__destroy(ret->link);
 			continue;
-		if (push_link(lp, link)) {
-			bpf_link__destroy(link);
+		}
+		if (push_link(lp, entry->link)) {
+			bpf_link__destroy(entry->link);
+			bpf_link__destroy(ret->link);
 			return -ENOMEM;
 		}
-		link = attach(lp->skel->progs.lw_libc_return, path, funcs[i].name, true);
-		if (!link || push_link(lp, link)) {
-			bpf_link__destroy(link);
-			continue;
+		if (push_link(lp, ret->link)) {
+			bpf_link__destroy(ret->link);
+			return -ENOMEM;
 		}
 		attached++;
 	}
 	if (!attached) {
 		fprintf(stderr, "leakwatch: cannot attach the libc probes to %s: %s\n", shown,
-			strerror(errno));
+			strerror(-err));
 		return 0;
 	}
 	if (lp->verbose)
