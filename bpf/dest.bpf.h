@@ -48,8 +48,7 @@ static __always_inline __u8 dest_classify(const struct lw_sock_owner *owner, str
 {
 	__u8 flags = 0;
 
-	if (t)
-		t = taint_get(&owner->id);
+	t = taint_own(t, &owner->id);
 	if (t && bpf_ktime_get_ns() < t->window_end_ns)
 		flags |= LW_CONN_IN_WINDOW;
 	if (a)
@@ -82,21 +81,33 @@ static __always_inline int dest_judge(const struct lw_sock_owner *owner, struct 
  * Traffic of the current task to addr:port (process context: the cgroup
  * sock_addr hooks, fentry). Returns 1 to let it go, 0 to refuse it (EPERM).
  */
+/* The taint entry of tgid and the answer for addr, each looked up only
+ * when the filter does not rule it out. False when both are absent. */
+static __always_inline bool dest_lookup(__u32 tgid, const __u8 addr[16], struct lw_taint **t,
+					struct lw_answer **a)
+{
+	bool may_t = filter_may_taint(tgid), may_a = filter_may_answer(addr);
+	__u8 key[16];
+
+	if (!may_t && !may_a)
+		return false;
+	*t = may_t ? bpf_map_lookup_elem(&taint, &tgid) : NULL;
+	__builtin_memcpy(key, addr, 16);
+	*a = may_a ? bpf_map_lookup_elem(&answers, key) : NULL;
+	/* Keep clang from OR-ing the two pointers: the verifier refuses it. */
+	barrier_var(*t);
+	return *t || *a;
+}
+
 static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 proto)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct lw_sock_owner me;
 	struct lw_taint *t;
 	struct lw_answer *a;
-	__u8 key[16];
 
-	/* The hot path: one lookup for the process, one for the address. */
-	__builtin_memcpy(key, addr, 16);
-	t = bpf_map_lookup_elem(&taint, &tgid);
-	a = bpf_map_lookup_elem(&answers, key);
-	/* Keep clang from OR-ing the two pointers: the verifier refuses it. */
-	barrier_var(t);
-	if (!t && !a)
+	/* The hot path: two byte loads; the maps only after a filter hit. */
+	if (!dest_lookup(tgid, addr, &t, &a))
 		return 1;
 	/* Zeroed here, not at the declaration: that put seven stores on the
 	 * hot path of every connect and sendmsg on the host. */
@@ -111,13 +122,8 @@ static __always_inline int dest_check_owner(const struct lw_sock_owner *owner, c
 {
 	struct lw_taint *t;
 	struct lw_answer *a;
-	__u8 key[16];
 
-	__builtin_memcpy(key, addr, 16);
-	t = bpf_map_lookup_elem(&taint, &owner->id.tgid);
-	a = bpf_map_lookup_elem(&answers, key);
-	barrier_var(t);
-	if (!t && !a)
+	if (!dest_lookup(owner->id.tgid, addr, &t, &a))
 		return 1;
 	return dest_judge(owner, t, a, addr, port, proto);
 }

@@ -114,9 +114,36 @@ struct {
 	__type(value, __u32);
 } libc_cgroup SEC(".maps") __weak;
 
+/* A per-CPU direct-mapped cache of addr_class lookups (taint.bpf.h): a
+ * tainted process sending datagram after datagram to one address pays
+ * the LPM trie walk once. Entries are valid for one policy generation. */
+struct lw_kind_slot {
+	__u8 addr[16];
+	__u32 gen; /* cfg_policy_gen when filled; 0: empty */
+	__u8 kind;
+	__u8 pad[3];
+};
+#define LW_KIND_CACHE_SLOTS 64
+
+struct lw_kind_cache {
+	struct lw_kind_slot slot[LW_KIND_CACHE_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lw_kind_cache);
+} kind_cache SEC(".maps") __weak;
+
+/* The hot-path filter over taint and answers (bpf/filter.bpf.h). */
+struct lw_filter lw_filter __weak;
+
 /* Set by the loader before load (rodata) or at run time (data). */
 const volatile bool cfg_enforce __weak = false;
 __u64 cfg_window_ns __weak = 60ull * 1000000000ull;
+/* Bumped by the loader each time it refills addr_class (never 0). */
+__u32 cfg_policy_gen __weak = 1;
 
 static __always_inline void stat_inc(__u32 idx)
 {

@@ -58,11 +58,11 @@ static __always_inline void arm_udp_socket(struct bpf_sock_addr *ctx, const __u8
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct lw_sock_owner *owner;
-	__u8 key[16];
+	struct lw_taint *t;
+	struct lw_answer *a;
 
-	__builtin_memcpy(key, addr, 16);
-	if (!bpf_map_lookup_elem(&taint, &tgid) && !bpf_map_lookup_elem(&answers, key))
-		return; /* short-circuit: the second lookup only on a miss */
+	if (!dest_lookup(tgid, addr, &t, &a))
+		return;
 	owner = bpf_sk_storage_get(&sock_owner, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!owner) {
 		stat_inc(LW_STAT_SKSTORAGE_FAIL);

@@ -9,10 +9,11 @@
 #define __LW_TAINT_BPF_H
 
 #include "maps.bpf.h"
+#include "filter.bpf.h"
 
 /* Class of an address per the policy's LPM table (enum lw_addr_kind).
  * Addresses the loader did not cover are local: fail quiet, not loud. */
-static __always_inline __u8 addr_kind(const __u8 addr[16])
+static __always_inline __u8 addr_kind_lpm(const __u8 addr[16])
 {
 	struct lw_lpm_key key = { .prefixlen = 128 };
 	__u8 *kind;
@@ -22,18 +23,50 @@ static __always_inline __u8 addr_kind(const __u8 addr[16])
 	return kind ? *kind : LW_ADDR_LOCAL;
 }
 
+static __always_inline bool addr_equal(const __u8 a[16], const __u8 b[16])
+{
+	__u64 x[2], y[2];
+
+	__builtin_memcpy(x, a, 16);
+	__builtin_memcpy(y, b, 16);
+	return x[0] == y[0] && x[1] == y[1];
+}
+
+/* addr_kind_lpm() through this CPU's cache (see kind_cache). */
+static __always_inline __u8 addr_kind(const __u8 addr[16])
+{
+	__u32 zero = 0, gen = cfg_policy_gen;
+	struct lw_kind_cache *c = bpf_map_lookup_elem(&kind_cache, &zero);
+	struct lw_kind_slot *e;
+	__u8 kind;
+
+	if (!c)
+		return addr_kind_lpm(addr);
+	e = &c->slot[lw_filter_slot_addr(addr) & (LW_KIND_CACHE_SLOTS - 1)];
+	if (e->gen == gen && addr_equal(e->addr, addr))
+		return e->kind;
+	kind = addr_kind_lpm(addr);
+	__builtin_memcpy(e->addr, addr, 16);
+	e->kind = kind;
+	e->gen = gen;
+	return kind;
+}
+
 /* The taint of a process, if the entry is really its own: an entry whose
  * start time differs was left by a dead process with the same pid (its exit
  * was missed), so it is dropped. */
-static __always_inline struct lw_taint *taint_get(const struct lw_proc_id *id)
+static __always_inline struct lw_taint *taint_own(struct lw_taint *t, const struct lw_proc_id *id)
 {
-	struct lw_taint *t = bpf_map_lookup_elem(&taint, &id->tgid);
-
 	if (t && t->start_ns != id->start_ns) {
 		bpf_map_delete_elem(&taint, &id->tgid);
 		return NULL;
 	}
 	return t;
+}
+
+static __always_inline struct lw_taint *taint_get(const struct lw_proc_id *id)
+{
+	return taint_own(bpf_map_lookup_elem(&taint, &id->tgid), id);
 }
 
 /* Record a reserved lookup; a suspicious one (re)opens the window.
@@ -57,6 +90,7 @@ static __always_inline bool taint_mark(const struct lw_proc_id *id, bool suspici
 		t = bpf_map_lookup_elem(&taint, &id->tgid);
 		if (!t)
 			return false;
+		filter_add_taint(id->tgid);
 		created = true;
 	}
 	__sync_fetch_and_add(&t->lookups, 1);
@@ -81,6 +115,8 @@ static __always_inline void answer_record(const __u8 addr[16], const struct lw_p
 	a.family = family;
 	if (bpf_map_update_elem(&answers, key, &a, BPF_ANY))
 		stat_inc(LW_STAT_ANSWER_FULL);
+	else
+		filter_add_answer(addr);
 }
 
 #endif /* __LW_TAINT_BPF_H */

@@ -125,6 +125,40 @@ struct lw_pending_key {
 	__u16 pad[3];
 };
 
+/*
+ * The hot-path filter (bpf/filter.bpf.h), in .bss: one byte per slot, set
+ * when a process is tainted or an address is answered, so that connect()
+ * and sendmsg() of everybody else cost a byte load instead of two hash
+ * lookups. A set byte only means "look in the map" (collisions, entries
+ * gone since). Bytes, not bits: a byte store needs no atomic OR (5.12+).
+ * Two copies: the kernel sets both and reads copy `active`; the loader
+ * rebuilds the other from the maps, then flips `active`, so stale slots
+ * of dead processes and aged-out answers do not pile up.
+ */
+#define LW_FILTER_BITS 16
+#define LW_FILTER_SLOTS (1u << LW_FILTER_BITS)
+
+struct lw_filter {
+	__u8 taint[2][LW_FILTER_SLOTS];
+	__u8 answer[2][LW_FILTER_SLOTS];
+	__u32 active; /* 0 or 1 */
+	__u32 pad;
+};
+
+/* Fibonacci hashing: the top bits of a multiplicative hash. */
+static inline __u32 lw_filter_slot_tgid(__u32 tgid)
+{
+	return (tgid * 2654435761u) >> (32 - LW_FILTER_BITS);
+}
+
+static inline __u32 lw_filter_slot_addr(const __u8 addr[16])
+{
+	__u32 w[4];
+
+	__builtin_memcpy(w, addr, 16);
+	return ((w[0] ^ w[1] ^ w[2] ^ w[3]) * 2654435761u) >> (32 - LW_FILTER_BITS);
+}
+
 /* Owner of a socket, kept in sk_storage (ingress runs as the sender). */
 struct lw_sock_owner {
 	struct lw_proc_id id;
@@ -260,6 +294,7 @@ LW_ASSERT_SIZE(struct lw_dns_event, 64 + 32 + LW_DNS_CAPTURE);
 LW_ASSERT_SIZE(struct lw_connect_event, 64 + 24 + 32);
 LW_ASSERT_SIZE(struct lw_exit_event, 64 + 32 + 8);
 LW_ASSERT_SIZE(struct lw_libc_call, 32);
+LW_ASSERT_SIZE(struct lw_filter, 4 * LW_FILTER_SLOTS + 8);
 LW_ASSERT_SIZE(struct lw_libc_event, 64 + 256 + 256 + 16);
 
 #endif /* __LEAKWATCH_H */

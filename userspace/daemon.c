@@ -25,7 +25,8 @@
 #include "session.h"
 
 #define POLL_MS 100
-#define LIBC_RESCAN_S 5 /* new containers' C libraries */
+#define LIBC_RESCAN_S 5	    /* new containers' C libraries */
+#define FILTER_REBUILD_S 60 /* drop stale slots of the hot-path filter */
 
 static const char usage[] =
 	"Usage: leakwatch daemon [OPTIONS]\n"
@@ -244,7 +245,7 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 static void periodic(struct session *s, const struct daemon_opts *o, double *next_stats,
 		     double *next_metrics)
 {
-	static double next_rescan;
+	static double next_rescan, next_filter;
 	double now = session_now();
 	struct summary sum;
 	int err;
@@ -255,6 +256,10 @@ static void periodic(struct session *s, const struct daemon_opts *o, double *nex
 		/* Processes with no exit event (untainted ones reported for a
 		 * direct leak) would otherwise be kept forever. */
 		tracker_sweep(s->tracker);
+	}
+	if (now >= next_filter) {
+		next_filter = now + FILTER_REBUILD_S;
+		sensor_rebuild_filter(&s->sensor);
 	}
 	if (o->stats_interval && now >= *next_stats) {
 		*next_stats = now + o->stats_interval;

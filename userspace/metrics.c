@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "leakwatch.h"
 #include "leakwatch.skel.h"
 #include "metrics.h"
 #include "session.h"

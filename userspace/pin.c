@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "leakwatch.h"
 #include "leakwatch.skel.h"
 #include "pin.h"
 

@@ -17,6 +17,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "leakwatch.h"
 #include "leakwatch.skel.h"
 #include "libc_probe.h"
 #include "pin.h"
@@ -193,6 +194,9 @@ int sensor_load(struct sensor *s, const struct sensor_opts *opts)
 		snprintf(s->err, sizeof(s->err), "%s", first_msg);
 		err = first_err;
 	}
+	/* Taint and answers an earlier daemon left: the new filter is empty. */
+	if (!err && s->pins_reused)
+		sensor_rebuild_filter(s);
 	return err;
 }
 
@@ -353,7 +357,64 @@ int sensor_apply_policy(struct sensor *s, const struct policy *p)
 	if (err)
 		return fail(s, err, "cannot fill the address classes: %s", strerror(-err));
 	s->skel->data->cfg_window_ns = (uint64_t)p->window_s * 1000000000ull;
+	/* Invalidates every CPU's cache of address classes. */
+	if (++s->skel->data->cfg_policy_gen == 0)
+		s->skel->data->cfg_policy_gen = 1;
 	return 0;
+}
+
+/* Set, in copy, the slot of every key of the map (a bounded walk: keys
+ * deleted meanwhile make get_next_key start over). */
+static void filter_fill(int fd, size_t key_size, uint8_t *copy,
+			uint32_t (*slot)(const uint8_t *key), uint32_t max_entries)
+{
+	uint8_t key[16], next[16];
+	uint64_t n;
+
+	if (key_size > sizeof(key))
+		return;
+	for (n = 0; n < 2ull * max_entries; n++) {
+		if (bpf_map_get_next_key(fd, n ? key : NULL, next))
+			break;
+		memcpy(key, next, key_size);
+		copy[slot(key) & (LW_FILTER_SLOTS - 1)] = 1;
+	}
+}
+
+static uint32_t slot_of_tgid(const uint8_t *key)
+{
+	uint32_t tgid;
+
+	memcpy(&tgid, key, sizeof(tgid));
+	return lw_filter_slot_tgid(tgid);
+}
+
+static uint32_t slot_of_addr(const uint8_t *key)
+{
+	return lw_filter_slot_addr(key);
+}
+
+/*
+ * Rebuild the copy of the filter the kernel is not reading from the taint
+ * and answer maps, then switch the kernel to it. The kernel sets both
+ * copies after each insert, so an entry added during the rebuild is in
+ * the new copy whether or not the walk sees it; slots of processes that
+ * exited and answers that aged out are gone from it.
+ */
+void sensor_rebuild_filter(struct sensor *s)
+{
+	struct lw_filter *f = &s->skel->bss->lw_filter;
+	uint32_t next = !(__atomic_load_n(&f->active, __ATOMIC_ACQUIRE) & 1);
+	struct bpf_map *taint = s->skel->maps.taint, *answers = s->skel->maps.answers;
+
+	memset(f->taint[next], 0, sizeof(f->taint[next]));
+	memset(f->answer[next], 0, sizeof(f->answer[next]));
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	filter_fill(bpf_map__fd(taint), sizeof(uint32_t), f->taint[next], slot_of_tgid,
+		    bpf_map__max_entries(taint));
+	filter_fill(bpf_map__fd(answers), 16, f->answer[next], slot_of_addr,
+		    bpf_map__max_entries(answers));
+	__atomic_store_n(&f->active, next, __ATOMIC_RELEASE);
 }
 
 static int attach_one(struct sensor *s, struct bpf_program *prog, int cgroup_fd)

@@ -55,6 +55,9 @@ int sensor_load(struct sensor *s, const struct sensor_opts *opts);
 /* (Re)fill the reserved-suffix and address-class maps from the policy and
  * set the follow-on window. Safe to call again on a loaded sensor. */
 int sensor_apply_policy(struct sensor *s, const struct policy *p);
+/* Rebuild the kernel's hot-path filter from the taint and answer maps
+ * (at load, for pinned state, and every minute or so: drops stale slots). */
+void sensor_rebuild_filter(struct sensor *s);
 /* The two policy maps on their own (also used by the BPF tests). -errno. */
 int sensor_fill_suffixes(int fd, const struct policy *p);
 int sensor_fill_addr_class(int fd, const struct policy *p);
