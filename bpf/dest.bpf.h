@@ -36,7 +36,7 @@ static __always_inline void dest_emit(const struct lw_sock_owner *owner, const _
 		e->answer = *a;
 	else
 		__builtin_memset(&e->answer, 0, sizeof(e->answer));
-	bpf_ringbuf_submit(e, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, ringbuf_wake_flags(wake));
 }
 
 /*

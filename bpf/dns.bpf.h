@@ -160,7 +160,7 @@ static __always_inline void dns_emit(struct dns_ctx *c, __u32 type,
 	e->flags = flags;
 	e->pad = 0;
 	__builtin_memcpy(e->payload, c->s->msg, sizeof(e->payload));
-	bpf_ringbuf_submit(e, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, ringbuf_wake_flags(wake));
 }
 
 /*

@@ -133,7 +133,7 @@ static __always_inline void libc_lookup_done(const struct lw_libc_call *call, lo
 	e->flags = flags;
 	e->ret = (__s32)ret;
 	e->pad = 0;
-	bpf_ringbuf_submit(e, created ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, ringbuf_wake_flags(created));
 }
 
 /* A resolver function returned: act on the outermost call only. */

@@ -145,6 +145,20 @@ __u64 cfg_window_ns __weak = 60ull * 1000000000ull;
 /* Bumped by the loader each time it refills addr_class (never 0). */
 __u32 cfg_policy_gen __weak = 1;
 
+/*
+ * Submit flags for an event. The reader is not woken per bulk event (a
+ * wakeup costs the watched program); it polls on a timer. But a burst
+ * would then fill the ring between two polls and lose events the reader
+ * had the time to read: once an eighth of the ring is waiting, wake it.
+ */
+static __always_inline __u64 ringbuf_wake_flags(bool wake)
+{
+	if (wake || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
+			    bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 8)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
