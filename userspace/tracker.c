@@ -44,6 +44,16 @@ struct recent_ring {
 	size_t n, next;
 };
 
+/* A flood of events about one address (a resolver, a destination) is
+ * judged and formatted once, not per event. Cleared on a policy change. */
+struct peer_cache {
+	uint8_t addr[16];
+	uint16_t port; /* of text[] */
+	bool judged, leak_target;
+	bool formatted;
+	char text[ADDR_STRLEN];
+};
+
 struct tracker {
 	const struct policy *policy;
 	tracker_verdict_fn on_verdict;
@@ -54,6 +64,7 @@ struct tracker {
 	struct tracker_stats stats;
 	struct recent_ring lookups;  /* clients' reserved lookups */
 	struct recent_ring verdicts; /* resolver verdicts */
+	struct peer_cache peer;	     /* the last address judged */
 	struct dns_msg msg;	     /* scratch: too big for the stack */
 	struct proc_info pinfo;	     /* scratch for proc_read() */
 	size_t n_procs;		     /* records in buckets */
@@ -120,6 +131,32 @@ struct tracker *tracker_new(const struct policy *p, tracker_verdict_fn fn, void 
 void tracker_set_policy(struct tracker *t, const struct policy *p)
 {
 	t->policy = p;
+	memset(&t->peer, 0, sizeof(t->peer));
+}
+
+/* The cache entry for addr (emptied when it held another address). */
+static struct peer_cache *peer_cache(struct tracker *t, const uint8_t addr[16])
+{
+	struct peer_cache *c = &t->peer;
+
+	if (memcmp(c->addr, addr, 16)) {
+		memset(c, 0, sizeof(*c));
+		memcpy(c->addr, addr, 16);
+	}
+	return c;
+}
+
+/* "addr:port" of a resolver, formatted once per address and port. */
+static const char *peer_text(struct tracker *t, const uint8_t addr[16], uint16_t port)
+{
+	struct peer_cache *c = peer_cache(t, addr);
+
+	if (!c->formatted || c->port != port) {
+		addr_format_port(addr, port, c->text, sizeof(c->text));
+		c->port = port;
+		c->formatted = true;
+	}
+	return c->text;
 }
 
 static void tproc_free(struct tproc *p)
@@ -284,10 +321,15 @@ static bool family_stays_local(uint8_t family)
 
 static bool addr_is_leak_target(struct tracker *t, const uint8_t addr[16])
 {
+	struct peer_cache *c = peer_cache(t, addr);
 	struct addr_class cls;
 
-	policy_classify_addr(t->policy, addr, &cls);
-	return cls.global && !cls.allowed && !cls.multicast;
+	if (!c->judged) {
+		policy_classify_addr(t->policy, addr, &cls);
+		c->leak_target = cls.global && !cls.allowed && !cls.multicast;
+		c->judged = true;
+	}
+	return c->leak_target;
 }
 
 static void add_verdict(struct tracker *t, struct tproc *p, const struct tverdict *nv)
@@ -354,7 +396,9 @@ static void recent_add(struct recent_ring *r, const struct tproc *p, const char 
 {
 	struct recent *e;
 
-	if (strlen(name) > LW_DNS_NAME_MAX)
+	size_t len = strlen(name);
+
+	if (len > LW_DNS_NAME_MAX)
 		return;
 	e = &r->e[r->next];
 	r->next = (r->next + 1) % RECENT_MAX;
@@ -364,7 +408,7 @@ static void recent_add(struct recent_ring *r, const struct tproc *p, const char 
 	e->tgid = p->tgid;
 	e->start_ns = p->start_ns;
 	memcpy(e->comm, p->comm, sizeof(e->comm));
-	snprintf(e->name, sizeof(e->name), "%s", name);
+	memcpy(e->name, name, len + 1);
 }
 
 /* Does a recent entry name the same lookup, close enough in time? */
@@ -528,7 +572,7 @@ static void on_query(struct tracker *t, struct tproc *p, const struct lw_dns_eve
 	n->allowed = policy_wire_allowed(t->policy, t->msg.q[0].name.wire, t->msg.q[0].name.len);
 	set_str(t, &n->suffix, sfx->name);
 	n->family = sfx->family;
-	addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
+	memcpy(n->resolver, peer_text(t, e->peer, e->peer_port), sizeof(n->resolver));
 	if (family_suspicious(sfx->family))
 		open_window(t, p, text, sfx->family, e->hdr.time_ns, n->allowed);
 
@@ -653,7 +697,7 @@ static void on_reserved_response(struct tracker *t, struct tproc *p, const struc
 		return;
 	if (!n->count) { /* the query went unseen */
 		n->count = 1;
-		addr_format_port(e->peer, e->peer_port, n->resolver, sizeof(n->resolver));
+		memcpy(n->resolver, peer_text(t, e->peer, e->peer_port), sizeof(n->resolver));
 	}
 	n->malformed |= malformed;
 	n->allowed = policy_wire_allowed(t->policy, t->msg.q[0].name.wire, t->msg.q[0].name.len);
