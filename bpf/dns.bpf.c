@@ -40,7 +40,7 @@ int dns_copy_name(__u32 slot, __u32 len, __u32 off)
 
 /*
  * Try every label start from the left whose remaining bytes fit a suffix
- * key; the first hit is the longest suffix. Whole labels only, so
+ * key and have the length of some suffix; the first hit is the longest. Whole labels only, so
  * notexample.com never matches example.com.
  */
 long dns_match_suffix(__u32 slot, __u32 name_len)
@@ -59,7 +59,7 @@ long dns_match_suffix(__u32 slot, __u32 name_len)
 		c = s->name[start & NAME_MASK];
 		if (c == 0)
 			return -1;
-		if (name_len - start <= LW_SUFFIX_MAX) {
+		if (name_len - start <= LW_SUFFIX_MAX && cfg_suffix_len[(name_len - start) & 127]) {
 			v = bpf_map_lookup_elem(&suffixes, &s->name[start & NAME_MASK]);
 			if (v)
 				return ((long)v->family << 32) | v->id;

@@ -346,6 +346,20 @@ int sensor_fill_addr_class(int fd, const struct policy *p)
 	return err;
 }
 
+/* len[n] = 1 for each wire length n of a reserved suffix, 0 for others.
+ * Byte by byte into the live array: a length that stays never reads 0. */
+static void suffix_lengths(const struct policy *p, uint8_t len[128])
+{
+	uint8_t want[128] = { 0 };
+	size_t i;
+
+	for (i = 0; i < p->n_suffixes; i++)
+		if (p->suffixes[i].wire_len <= LW_SUFFIX_MAX)
+			want[p->suffixes[i].wire_len] = 1;
+	for (i = 0; i < sizeof(want); i++)
+		len[i] = want[i];
+}
+
 int sensor_apply_policy(struct sensor *s, const struct policy *p)
 {
 	int err;
@@ -357,6 +371,7 @@ int sensor_apply_policy(struct sensor *s, const struct policy *p)
 	if (err)
 		return fail(s, err, "cannot fill the address classes: %s", strerror(-err));
 	s->skel->data->cfg_window_ns = (uint64_t)p->window_s * 1000000000ull;
+	suffix_lengths(p, s->skel->data->cfg_suffix_len);
 	/* Invalidates every CPU's cache of address classes. */
 	if (++s->skel->data->cfg_policy_gen == 0)
 		s->skel->data->cfg_policy_gen = 1;
