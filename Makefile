@@ -122,7 +122,7 @@ $(OUTPUT)/tests/%.bpf.o: tests/bpf/%.bpf.c $(BPF_HDRS) vmlinux/$(ARCH)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/tests/%.linked.bpf.o: $(OUTPUT)/tests/%.bpf.o $(OUTPUT)/bpf/dns.bpf.o \
+$(OUTPUT)/tests/%.linked.bpf.o: $(OUTPUT)/tests/%.bpf.o $(OUTPUT)/bpf/dns.bpf.o $(OUTPUT)/bpf/globals.bpf.o \
 		$(OUTPUT)/bpf/license.bpf.o
 	$(call msg,LINK,$@)
 	$(Q)$(BPFTOOL) gen object $@ $^

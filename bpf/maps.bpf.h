@@ -136,19 +136,16 @@ struct {
 	__type(value, struct lw_kind_cache);
 } kind_cache SEC(".maps") __weak;
 
-/* The hot-path filter over taint and answers (bpf/filter.bpf.h). */
-struct lw_filter lw_filter __weak;
-
-/* Set by the loader before load (rodata) or at run time (data). */
-const volatile bool cfg_enforce __weak = false;
-__u64 cfg_window_ns __weak = 60ull * 1000000000ull;
-/* Byte n set: some reserved suffix is n wire bytes long (1..64). The
- * suffix walk skips a lookup whose length no suffix has. A byte array,
- * not a bit mask: a shift by the walk's position makes the verifier track
- * that position precisely and the walk no longer verifies. */
-__u8 cfg_suffix_len[128] __weak = { [0 ... 127] = 1 }; /* all, until the loader says */
-/* Bumped by the loader each time it refills addr_class (never 0). */
-__u32 cfg_policy_gen __weak = 1;
+/*
+ * The globals, defined once in globals.bpf.c. Not __weak like the maps:
+ * the linker keeps one symbol but concatenates every object's copy of the
+ * section (six copies of the filter's 256 KiB of .bss).
+ */
+extern struct lw_filter lw_filter;	/* the hot-path filter (filter.bpf.h) */
+extern const volatile bool cfg_enforce; /* set before load */
+extern __u64 cfg_window_ns;		/* the follow-on window */
+extern __u8 cfg_suffix_len[128];	/* lengths of reserved suffixes */
+extern __u32 cfg_policy_gen;		/* bumped on each addr_class refill */
 
 /*
  * Submit flags for an event. The reader is not woken per bulk event (a

@@ -20,6 +20,7 @@
 
 #include "dns.h"
 #include "dns_build.h"
+#include "leakwatch.h" /* before the skeleton: its types */
 #include "kernel_dns_test.skel.h"
 #include "policy.h"
 #include "proc.h"
