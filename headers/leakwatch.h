@@ -30,7 +30,7 @@
 #define LW_LIBC_CALL_ENTRIES 4096 /* libc lookups in progress */
 #define LW_SUFFIX_ENTRIES 1024
 #define LW_ADDRCLASS_ENTRIES 512
-#define LW_RINGBUF_BYTES (8u << 20)
+#define LW_RINGBUF_BYTES (4u << 20)
 
 /* What a correct answer for a reserved suffix looks like (design.md §2). */
 enum lw_family {

@@ -44,7 +44,7 @@ static const char usage[] =
 	"  --leak-exit-code N    exit status on a leak (default 3)\n"
 	"  -c, --config FILE     policy additions (reserved/global/local/allow = ...)\n"
 	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"
-	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 8M; power of 2)\n"
+	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 4M; power of 2)\n"
 	"  --dns-capture=MODE    auto (default: skb, fentry where skb cannot load),\n"
 	"                        fentry or skb\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"

@@ -24,7 +24,7 @@ struct answer_entry {
 	uint8_t addr[16];
 	uint32_t tgid;
 	char comm[LW_COMM_LEN + 1];
-	char name[DNS_TEXT_MAX];
+	char *name;   /* the reserved name (heap; NULL if out of memory) */
 	bool allowed; /* answered to an `allow-name` name */
 };
 
@@ -191,6 +191,8 @@ void tracker_free(struct tracker *t)
 			tproc_free(p);
 		}
 	}
+	for (i = 0; t->answers && i < ANSWERSET_MAX; i++)
+		free(t->answers[i].name);
 	free(t->answers);
 	free(t);
 }
@@ -206,7 +208,8 @@ static void *grow(struct tracker *t, void **arr, size_t *n, size_t *cap, size_t 
 	void *slot;
 
 	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
+		/* Most processes have one name, one destination: start at 1. */
+		size_t ncap = *cap ? *cap * 2 : 1;
 		void *narr = realloc(*arr, ncap * size);
 
 		if (!narr) {
@@ -619,7 +622,7 @@ static void answerset_add(struct tracker *t, const uint8_t addr[16], const struc
 	memcpy(a->addr, addr, 16);
 	a->tgid = p->tgid;
 	memcpy(a->comm, p->comm, sizeof(a->comm));
-	snprintf(a->name, sizeof(a->name), "%s", name);
+	set_str(t, &a->name, name);
 	a->allowed = allowed;
 }
 
@@ -842,7 +845,7 @@ static void judge_dest(struct tracker *t, struct tproc *p, struct tdest *d,
 		d->verdict = VERDICT_DIRECT;
 		d->severity = SEV_HIGH;
 		if (a) {
-			snprintf(d->via, sizeof(d->via), "%s", a->name);
+			snprintf(d->via, sizeof(d->via), "%s", a->name ?: "");
 			if (a->tgid != p->tgid) {
 				d->asked_by_pid = a->tgid;
 				memcpy(d->asked_by_comm, a->comm, sizeof(d->asked_by_comm));
