@@ -58,18 +58,15 @@ static __always_inline __u8 dest_classify(const struct lw_sock_owner *owner, str
 	return 0;
 }
 
-/* Judge, report and maybe refuse traffic of owner found by the lookups. */
-static __always_inline int dest_judge(const struct lw_sock_owner *owner, struct lw_taint *t,
-				      struct lw_answer *a, const __u8 addr[16], __u16 port,
-				      __u8 proto)
+/* Report evidence of owner (flags from dest_classify()) and say whether
+ * --enforce refuses it. */
+static __always_inline int dest_act(const struct lw_sock_owner *owner, __u8 flags, bool tainted,
+				    const struct lw_answer *a, const __u8 addr[16], __u16 port,
+				    __u8 proto)
 {
-	__u8 flags = dest_classify(owner, t, a, addr);
-
-	if (!flags)
-		return 1;
 	if (a && cfg_enforce)
 		flags |= LW_CONN_BLOCKED;
-	dest_emit(owner, addr, port, proto, flags, a, !t);
+	dest_emit(owner, addr, port, proto, flags, a, !tainted);
 	if (flags & LW_CONN_BLOCKED) {
 		stat_inc(LW_STAT_BLOCKED);
 		return 0;
@@ -77,10 +74,6 @@ static __always_inline int dest_judge(const struct lw_sock_owner *owner, struct 
 	return 1;
 }
 
-/*
- * Traffic of the current task to addr:port (process context: the cgroup
- * sock_addr hooks, fentry). Returns 1 to let it go, 0 to refuse it (EPERM).
- */
 /* The taint entry of tgid and the answer for addr, each looked up only
  * when the filter does not rule it out. False when both are absent. */
 static __always_inline bool dest_lookup(__u32 tgid, const __u8 addr[16], struct lw_taint **t,
@@ -106,14 +99,22 @@ static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 prot
 	struct lw_taint *t;
 	struct lw_answer *a;
 
+	__u8 flags;
+
 	/* The hot path: two byte loads; the maps only after a filter hit. */
 	if (!dest_lookup(tgid, addr, &t, &a))
 		return 1;
 	/* Zeroed here, not at the declaration: that put seven stores on the
-	 * hot path of every connect and sendmsg on the host. */
+	 * hot path of every connect and sendmsg on the host. The identity
+	 * first; uid and comm only for an event (a tainted process's
+	 * ordinary traffic is judged, not reported). */
 	__builtin_memset(&me, 0, sizeof(me));
+	proc_current_id(&me.id);
+	flags = dest_classify(&me, t, a, addr);
+	if (!flags)
+		return 1;
 	proc_fill_owner(&me);
-	return dest_judge(&me, t, a, addr, port, proto);
+	return dest_act(&me, flags, t != NULL, a, addr, port, proto);
 }
 
 /* Traffic of a socket's owner (cgroup_skb: no current-task helpers). */
@@ -123,9 +124,14 @@ static __always_inline int dest_check_owner(const struct lw_sock_owner *owner, c
 	struct lw_taint *t;
 	struct lw_answer *a;
 
+	__u8 flags;
+
 	if (!dest_lookup(owner->id.tgid, addr, &t, &a))
 		return 1;
-	return dest_judge(owner, t, a, addr, port, proto);
+	flags = dest_classify(owner, t, a, addr);
+	if (!flags)
+		return 1;
+	return dest_act(owner, flags, t != NULL, a, addr, port, proto);
 }
 
 #endif /* __LW_DEST_BPF_H */
