@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +257,9 @@ static void periodic(struct session *s, const struct daemon_opts *o, double *nex
 		/* Processes with no exit event (untainted ones reported for a
 		 * direct leak) would otherwise be kept forever. */
 		tracker_sweep(s->tracker);
+		/* Give back what the processes reported and released left
+		 * free: glibc keeps a freed heap otherwise. */
+		malloc_trim(0);
 	}
 	if (now >= next_filter) {
 		next_filter = now + FILTER_REBUILD_S;

@@ -166,6 +166,7 @@ static void tproc_free(struct tproc *p)
 	for (i = 0; i < p->n_names; i++) {
 		free(p->names[i].text);
 		free(p->names[i].suffix);
+		free(p->names[i].answers);
 	}
 	free(p->window_name);
 	free(p->info.exe);
@@ -663,8 +664,13 @@ static void fold_answers(struct tracker *t, struct tproc *p, struct tname *n,
 		for (j = 0; j < n->n_answers; j++)
 			if (!memcmp(n->answers[j], addrs[i], 16))
 				break;
-		if (j == n->n_answers && n->n_answers < TNAME_MAX_ANSWERS)
-			memcpy(n->answers[n->n_answers++], addrs[i], 16);
+		if (j == n->n_answers && n->n_answers < TNAME_MAX_ANSWERS) {
+			uint8_t *slot = grow(t, (void **)&n->answers, &n->n_answers,
+					     &n->cap_answers, sizeof(n->answers[0]));
+
+			if (slot)
+				memcpy(slot, addrs[i], 16);
+		}
 		if (addr_is_leak_target(t, addrs[i]))
 			answerset_add(t, addrs[i], p, text, n->allowed);
 		if (!policy_answer_violates(t->policy, sfx->family, addrs[i]))

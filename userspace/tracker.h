@@ -47,8 +47,8 @@ struct tname {
 	uint8_t family;
 	uint16_t qtype;
 	char resolver[ADDR_STRLEN]; /* "127.0.0.1:53" */
-	uint8_t answers[TNAME_MAX_ANSWERS][16];
-	size_t n_answers;
+	uint8_t (*answers)[16];	    /* heap, at most TNAME_MAX_ANSWERS */
+	size_t n_answers, cap_answers;
 	int rcode;	    /* -1 until a response was seen */
 	unsigned int count; /* queries (libc: calls) */
 	bool libc;	    /* source: the C library, not DNS on the wire */
