@@ -104,6 +104,10 @@ static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 prot
 	/* The hot path: two byte loads; the maps only after a filter hit. */
 	if (!dest_lookup(tgid, addr, &t, &a))
 		return 1;
+	/* Without an answer, only global traffic can be evidence: a tainted
+	 * process's local traffic is judged from the address alone. */
+	if (!a && addr_kind(addr) != LW_ADDR_GLOBAL)
+		return 1;
 	/* Zeroed here, not at the declaration: that put seven stores on the
 	 * hot path of every connect and sendmsg on the host. The identity
 	 * first; uid and comm only for an event (a tainted process's
@@ -127,6 +131,8 @@ static __always_inline int dest_check_owner(const struct lw_sock_owner *owner, c
 	__u8 flags;
 
 	if (!dest_lookup(owner->id.tgid, addr, &t, &a))
+		return 1;
+	if (!a && addr_kind(addr) != LW_ADDR_GLOBAL)
 		return 1;
 	flags = dest_classify(owner, t, a, addr);
 	if (!flags)
