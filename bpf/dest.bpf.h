@@ -117,7 +117,7 @@ static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 prot
 	flags = dest_classify(&me, t, a, addr);
 	if (!flags)
 		return 1;
-	proc_fill_owner(&me);
+	proc_fill_owner_rest(&me);
 	return dest_act(&me, flags, t != NULL, a, addr, port, proto);
 }
 

@@ -50,11 +50,17 @@ static __always_inline void proc_fill_hdr_owner(struct lw_event_hdr *hdr, __u32 
 	__builtin_memcpy(hdr->comm, owner->comm, sizeof(hdr->comm));
 }
 
+/* The owner's uid and comm, its id already filled. */
+static __always_inline void proc_fill_owner_rest(struct lw_sock_owner *owner)
+{
+	owner->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(owner->comm, sizeof(owner->comm));
+}
+
 static __always_inline void proc_fill_owner(struct lw_sock_owner *owner)
 {
 	proc_current_id(&owner->id);
-	owner->uid = (__u32)bpf_get_current_uid_gid();
-	bpf_get_current_comm(owner->comm, sizeof(owner->comm));
+	proc_fill_owner_rest(owner);
 }
 
 #endif /* __LW_PROC_BPF_H */
