@@ -169,7 +169,7 @@ static __always_inline void on_send(struct sock *sk, struct msghdr *msg, __u64 l
 	struct lw_sock_owner *owner;
 	struct dns_ctx c = {};
 	struct recv_buf b;
-	__u8 peer[16];
+	__u8 peer[16] = {}; /* msg_peer() leaves it alone when it fails */
 	__u16 port;
 
 	if (!watched())

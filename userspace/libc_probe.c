@@ -191,10 +191,10 @@ static struct bpf_link *attach(struct bpf_program *prog, const char *path, const
 struct attach_job {
 	struct bpf_program *prog;
 	const char *func;
-	bool ret;
 	struct bpf_link *link;
-	int err;
 	pthread_t thread;
+	int err;
+	bool ret;
 	bool threaded;
 };
 
