@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -253,6 +254,14 @@ static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 		return fail(s, -errno, "failed to open the BPF object: %s", strerror(errno));
 	s->skel->rodata->cfg_enforce = opts->enforce;
 	set_backend(s->skel, s->fentry);
+	if (getenv("LW_VERIFIER_STATS")) {
+		struct bpf_program *prog;
+
+		/* Diagnostics (docs/kernels.md): each program's verifier
+		 * statistics, printed by libbpf with -v. */
+		bpf_object__for_each_program (prog, s->skel->obj)
+			bpf_program__set_log_level(prog, 4);
+	}
 	if (opts->ringbuf_bytes &&
 	    bpf_map__set_max_entries(s->skel->maps.events, opts->ringbuf_bytes))
 		return fail(s, -EINVAL,
