@@ -267,6 +267,9 @@ int cmd_run(int argc, char **argv)
 	cgfd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cgfd < 0 || session_start(&s, cgfd))
 		goto out_cgroup;
+	/* One line before COMMAND's output: which DNS capture is in use. */
+	fprintf(stderr, "leakwatch run: DNS capture: %s%s\n", s.sensor.dns_capture,
+		o.common.enforce ? ", enforcing" : "");
 
 	fflush(NULL);
 	child = fork();
