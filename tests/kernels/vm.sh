@@ -47,5 +47,5 @@ timeout "${LW_VM_WALL:-2400}" qemu-system-x86_64 -machine q35,accel=$accel -cpu 
 	</dev/null >"$log" 2>&1
 rc=$?
 set -e
-tr -d '\r' <"$log" | grep -E '^LWVM-' || true
+tr -d '\r\0' <"$log" | grep -aE '^LWVM-' || true
 echo "LWVM-WALL $name $(($(date +%s) - start))s (qemu rc=$rc)"
