@@ -11,3 +11,9 @@ test-kernels: build-tests
 	$(Q)command -v qemu-system-x86_64 >/dev/null && command -v busybox >/dev/null || \
 		apt-get install -y --no-install-recommends qemu-system-x86 busybox-static
 	$(Q)OUTPUT=$(OUTPUT) ./tests/kernels/matrix.sh
+
+# The bounded subset CI runs (tests/kernels/ci.sh): 6.1 and 6.12, the BPF
+# test and test_direct with skb and fentry, at most 15 minutes.
+.PHONY: test-kernels-ci
+test-kernels-ci: build-tests
+	$(Q)OUTPUT=$(OUTPUT) ./tests/kernels/ci.sh

@@ -41,9 +41,17 @@ for n in "${names[@]}"; do
 		got=1
 		summary+=("$n: ${l#LWVM-RESULT }")
 	done < <(grep '^LWVM-RESULT ' "$out")
+	log=${LW_KCACHE:-/var/cache/leakwatch-kernels}/logs/$n.log
 	if [ $got = 0 ]; then
 		failed=$((failed + 1))
-		summary+=("$n: no result (see the log in ${LW_KCACHE:-/var/cache/leakwatch-kernels}/logs/$n.log)")
+		summary+=("$n: no result (see the log in $log)")
+	fi
+	# A failure or a VM that never finished: the end of its console log.
+	if [ "$n" != host ] && { [ $got = 0 ] ||
+		grep -q -e '^LWVM-RESULT .* [1-9][0-9]* failed' -e 'no summary line' "$out"; }; then
+		echo "--- the last 40 lines of $log"
+		tr -d '\r\0' <"$log" | grep -av '^LWVM-WATCH .* ps ' | tail -n 40
+		echo "---"
 	fi
 	rm -f "$out"
 done
