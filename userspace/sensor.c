@@ -187,10 +187,12 @@ int sensor_probe_fentry(const char *btf_path)
 
 /*
  * Which backends to try, in order: 1 fentry, 0 skb. auto means skb first
- * and fentry only where skb cannot load. The design prefers fentry (only
- * UDP pays for it), but the kernel matrix saw a run with fentry on Debian's
- * 6.1 that did not finish, while skb passed on 6.1, 6.12 and 6.18
- * (docs/kernels.md): evidence before speed. --dns-capture=fentry asks.
+ * and fentry only where skb cannot load. fentry costs less (only UDP pays
+ * for it) and passes the kernel matrix's suites on Debian's 6.1 and 6.12
+ * (docs/kernels.md; the 6.1 "hang" was a 10 s verifier load per run), but
+ * it does not see DNS over TCP and cannot refuse a connected UDP socket's
+ * first datagram: auto keeps the backend that sees more.
+ * --dns-capture=fentry asks for it.
  */
 static int backend_order(struct sensor *s, const struct sensor_opts *opts, int order[2])
 {
