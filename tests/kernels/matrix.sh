@@ -42,12 +42,18 @@ for n in "${names[@]}"; do
 		summary+=("$n: ${l#LWVM-RESULT }")
 	done < <(grep '^LWVM-RESULT ' "$out")
 	log=${LW_KCACHE:-/var/cache/leakwatch-kernels}/logs/$n.log
+	finished=1
 	if [ $got = 0 ]; then
 		failed=$((failed + 1))
 		summary+=("$n: no result (see the log in $log)")
+	elif [ "$n" != host ] && ! grep -q '^LWVM-DONE' "$out"; then
+		# Killed by LW_VM_WALL (or crashed) after some results.
+		finished=0
+		failed=$((failed + 1))
+		summary+=("$n: did not finish: $(grep '^LWVM-WALL' "$out" | tail -1)")
 	fi
 	# A failure or a VM that never finished: the end of its console log.
-	if [ "$n" != host ] && { [ $got = 0 ] ||
+	if [ "$n" != host ] && { [ $got = 0 ] || [ $finished = 0 ] ||
 		grep -q -e '^LWVM-RESULT .* [1-9][0-9]* failed' -e 'no summary line' "$out"; }; then
 		echo "--- the last 40 lines of $log"
 		tr -d '\r\0' <"$log" | grep -av '^LWVM-WATCH .* ps ' | tail -n 40
