@@ -17,3 +17,10 @@ test-kernels: build-tests
 .PHONY: test-kernels-ci
 test-kernels-ci: build-tests
 	$(Q)OUTPUT=$(OUTPUT) ./tests/kernels/ci.sh
+
+# The two DNS capture backends' relative cost inside each VM (ratios only;
+# tests/kernels/bench-guest.sh), after test_direct with both.
+.PHONY: bench-kernels
+bench-kernels: build-tests bench-build
+	$(Q)OUTPUT=$(OUTPUT) LW_VM_BENCH=1 LW_VM_SUITE=test_direct LW_VM_BACKENDS='skb fentry' \
+		./tests/kernels/matrix.sh $(or $(filter-out host,$(LW_KERNELS)),deb12-6.1 deb12-6.12)

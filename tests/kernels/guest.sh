@@ -58,7 +58,7 @@ watch() {
 		n=$((n + 1))
 		ps -eo pid,etimes,stat,wchan:28,args --sort=etimes 2>/dev/null |
 			grep -E 'leakwatch|test_|dnsmasq|tcp-connect|musl|curl|getent|python3' |
-			grep -v -E 'grep|ps -eo' | head -15 | sed "s/^/LWVM-WATCH $n ps /"
+			grep -v -E 'grep|ps -eo' | head -15 | cut -c1-200 | sed "s/^/LWVM-WATCH $n ps /"
 		dmesg -c 2>/dev/null | tail -20 | sed "s/^/LWVM-WATCH $n dmesg /"
 	done
 }
@@ -99,5 +99,9 @@ EOW
 	result "$b" "$log"
 	echo "LWVM-TIME $b $(($(date +%s) - start))s"
 done
+# LW_VM_BENCH=1: the backends' relative cost on this kernel (ratios only).
+if [ "${LW_VM_BENCH:-0}" = 1 ]; then
+	timeout "$T" bash tests/kernels/bench-guest.sh 2>&1 | sed 's/^/LWVM-BENCH /'
+fi
 kill "$watcher" 2>/dev/null
 rm -f "$log"
