@@ -4,8 +4,9 @@
 # bench-guest.sh: inside a test VM (guest.sh, LW_VM_BENCH=1), the relative
 # cost of the two DNS capture backends on the same kernel: bench/workload's
 # loops in a namespace with only lo, with no sensor, with `leakwatch daemon
-# --dns-capture=skb` and with `--dns-capture=fentry`, conditions rotated
-# every round. Prints per workload the median ns per operation of each
+# --dns-capture=skb` and with `--dns-capture=fentry`, plus a second
+# no-sensor condition (none2, an A/A control: its ratio is the noise),
+# conditions rotated every round. Prints per workload the median ns per operation of each
 # condition and its ratio to no sensor. Under TCG the absolute numbers mean
 # nothing; the ratios are what to compare (docs/kernels.md).
 #
@@ -17,7 +18,7 @@ wl=$LW_REPO/${OUTPUT:-.output}/bench/workload
 R=${LW_VM_BENCH_ROUNDS:-5}
 T=${LW_VM_BENCH_MS:-400}
 workloads=(getppid udp_send dns_sendto tcp_connect tcp_stream64)
-conds=(none skb fentry)
+conds=(none none2 skb fentry) # none2: an A/A control, the noise floor
 [ -x "$wl" ] || { echo "no $wl (make bench-build)"; exit 1; }
 tmp=$(mktemp -d)
 ns=lwbench$$
@@ -49,9 +50,9 @@ stop_sensor() {
 
 for r in $(seq "$R"); do
 	# Rotate the order of the conditions from round to round.
-	order=("${conds[@]:$((r % 3))}" "${conds[@]:0:$((r % 3))}")
+	order=("${conds[@]:$((r % 4))}" "${conds[@]:0:$((r % 4))}")
 	for c in "${order[@]}"; do
-		if [ "$c" != none ]; then start_sensor "$c" || continue; fi
+		case "$c" in skb | fentry) start_sensor "$c" || continue ;; esac
 		for w in "${workloads[@]}"; do
 			v=$(ip netns exec "$ns" "$wl" "$w" -t "$T" 2>&1 | sed -n 's/.*ns_per_op=\([0-9.]*\).*/\1/p')
 			[ -n "$v" ] && echo "$w $c $v" >>"$tmp/samples"
@@ -70,7 +71,7 @@ print(f"kernel {sys.argv[2]}: {sys.argv[3]} rounds x {sys.argv[4]} ms, median ns
 for w in dict.fromkeys(r[0] for r in rows):
     base = statistics.median(med.get((w, "none"), [0])) or float("nan")
     cells = []
-    for c in ("none", "skb", "fentry"):
+    for c in ("none", "none2", "skb", "fentry"):
         xs = med.get((w, c))
         if not xs:
             cells.append(f"{c} -")
