@@ -59,11 +59,15 @@ watch() {
 		ps -eo pid,etimes,stat,wchan:28,args --sort=etimes 2>/dev/null |
 			grep -E 'leakwatch|test_|dnsmasq|tcp-connect|musl|curl|getent|python3' |
 			grep -v -E 'grep|ps -eo' | head -15 | cut -c1-200 | sed "s/^/LWVM-WATCH $n ps /"
-		dmesg -c 2>/dev/null | tail -20 | sed "s/^/LWVM-WATCH $n dmesg /"
+		# Only in the VM: clearing the kernel log is not ours to do on a host.
+		[ "${LW_VM_GUEST:-0}" = 1 ] &&
+			dmesg -c 2>/dev/null | tail -20 | sed "s/^/LWVM-WATCH $n dmesg /"
 	done
 }
-dmesg -c >/dev/null 2>&1
-sysctl -qw kernel.hung_task_timeout_secs=60 2>/dev/null
+if [ "${LW_VM_GUEST:-0}" = 1 ]; then
+	dmesg -c >/dev/null 2>&1
+	sysctl -qw kernel.hung_task_timeout_secs=60 2>/dev/null
+fi
 watch &
 watcher=$!
 

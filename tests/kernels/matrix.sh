@@ -30,7 +30,8 @@ for n in "${names[@]}"; do
 	out=$(mktemp)
 	if [ "$n" = host ]; then
 		(cd "$repo" && LW_KCACHE=${LW_KCACHE:-/var/cache/leakwatch-kernels} \
-			LW_REPO=$repo bash "$here/guest.sh") 2>&1 | grep -E '^LWVM-' >"$out"
+			LW_REPO=$repo bash "$here/guest.sh") 2>&1 | grep -E '^LWVM-' |
+			grep -v '^LWVM-WATCH [0-9]* ps ' >"$out"
 	else
 		"$here/vm.sh" "$n" >"$out" 2>&1
 	fi
