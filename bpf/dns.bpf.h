@@ -58,6 +58,9 @@ extern __u32 dns_skip_name(__u32 slot, __u32 len, __u32 off);
 /* Walk up to LW_DNS_MAX_ANSWERS answers from off: record global A/AAAA in
  * the answer set for scratch.owner; returns LW_DNS_* flags. */
 extern int dns_walk_answers(__u32 slot, __u32 len, __u32 off);
+/* One answer's A/AAAA record data at off: recorded when global; returns
+ * LW_DNS_SUSPICIOUS when it breaks its family's rule, else 0. */
+extern int dns_one_answer(__u32 slot, __u32 type, __u32 rdlen, __u32 off);
 /* Convert the dotted name text in msg[0, len) (NUL terminated or not) to
  * lowercase wire form in name[], zero padded. Its wire length, or -1 for
  * an empty label, a label over 63 bytes or a name over 255. */

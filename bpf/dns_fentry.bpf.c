@@ -234,7 +234,7 @@ static __always_inline void on_recv_exit(struct sock *sk, struct msghdr *msg, lo
 	struct dns_ctx c = {};
 	struct recv_buf *b;
 	__u64 base, n;
-	__u8 peer[16];
+	__u8 peer[16] = {};
 	__u16 port;
 
 	b = bpf_map_lookup_elem(&fentry_recv, &key);

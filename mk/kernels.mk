@@ -11,3 +11,16 @@ test-kernels: build-tests
 	$(Q)command -v qemu-system-x86_64 >/dev/null && command -v busybox >/dev/null || \
 		apt-get install -y --no-install-recommends qemu-system-x86 busybox-static
 	$(Q)OUTPUT=$(OUTPUT) ./tests/kernels/matrix.sh
+
+# The bounded subset CI runs (tests/kernels/ci.sh): 6.1 and 6.12, the BPF
+# test and test_direct with skb and fentry, at most 15 minutes.
+.PHONY: test-kernels-ci
+test-kernels-ci: build-tests
+	$(Q)OUTPUT=$(OUTPUT) ./tests/kernels/ci.sh
+
+# The two DNS capture backends' relative cost inside each VM (ratios only;
+# tests/kernels/bench-guest.sh), after test_direct with both.
+.PHONY: bench-kernels
+bench-kernels: build-tests bench-build
+	$(Q)OUTPUT=$(OUTPUT) LW_VM_BENCH=1 LW_VM_SUITE=test_direct LW_VM_BACKENDS='skb fentry' \
+		./tests/kernels/matrix.sh $(or $(filter-out host,$(LW_KERNELS)),deb12-6.1 deb12-6.12)

@@ -58,6 +58,8 @@ static const char usage[] =
 	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 4M; power of 2)\n"
 	"  --dns-capture=MODE    auto (default: skb, fentry where skb cannot load),\n"
 	"                        fentry or skb\n"
+	"  --btf FILE            kernel BTF to use when /sys/kernel/btf/vmlinux is\n"
+	"                        missing (e.g. from btfhub or a vmlinux's .BTF)\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"
 	"                        queries (the caller gets EPERM); reported as blocked\n"
 	"  -v, --verbose         libbpf and verifier messages\n"
@@ -93,6 +95,7 @@ static const struct option long_opts[] = {
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
 	{ "dns-capture", required_argument, NULL, OPT_DNS_CAPTURE },
+	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "enforce", no_argument, NULL, OPT_ENFORCE },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },

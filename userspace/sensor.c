@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -65,20 +67,75 @@ static int fail(struct sensor *s, int err, const char *fmt, ...)
 	return err;
 }
 
-int sensor_probe(struct sensor *s)
+/* The running kernel's release, for context in a refusal. */
+static const char *kernel_release(void)
 {
-	struct stat st;
+	static struct utsname u;
 
-	if (stat("/sys/kernel/btf/vmlinux", &st) || !S_ISREG(st.st_mode) || !st.st_size)
+	return uname(&u) ? "?" : u.release;
+}
+
+/* Does the kernel give program type t helper h? Errors count as no. */
+static bool has_helper(enum bpf_prog_type t, enum bpf_func_id h)
+{
+	return libbpf_probe_bpf_helper(t, h, NULL) == 1;
+}
+
+/*
+ * The minimum kernel, by feature rather than by version number (distros
+ * backport): Linux 5.8 for the BPF ring buffer, with BTF, cgroup sock_addr
+ * hooks, cgroup_skb, and socket storage and socket cookies from both.
+ */
+int sensor_probe(struct sensor *s, const struct sensor_opts *opts)
+{
+	const char *btf = opts->btf_path ?: "/sys/kernel/btf/vmlinux";
+	static const struct {
+		enum bpf_prog_type type;
+		enum bpf_func_id helper;
+		const char *what;
+	} helpers[] = {
+		{ BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_FUNC_sk_storage_get,
+		  "bpf_sk_storage_get in cgroup sock_addr programs" },
+		{ BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_FUNC_get_socket_cookie,
+		  "bpf_get_socket_cookie in cgroup sock_addr programs" },
+		{ BPF_PROG_TYPE_CGROUP_SKB, BPF_FUNC_sk_storage_get,
+		  "bpf_sk_storage_get in cgroup_skb programs" },
+		{ BPF_PROG_TYPE_CGROUP_SKB, BPF_FUNC_skb_load_bytes,
+		  "bpf_skb_load_bytes in cgroup_skb programs" },
+		{ BPF_PROG_TYPE_KPROBE, BPF_FUNC_probe_read_user, "bpf_probe_read_user" },
+	};
+	struct stat st;
+	size_t i;
+
+	verbose = opts->verbose;
+	libbpf_set_print(libbpf_print);
+	if (opts->btf_path) {
+		struct btf *b;
+
+		if (stat(btf, &st))
+			return fail(s, -errno, "--btf %s: %s", btf, strerror(errno));
+		b = btf__parse(btf, NULL);
+		if (!b)
+			return fail(s, -EINVAL, "--btf %s: not a BTF file", btf);
+		btf__free(b);
+	} else if (stat(btf, &st) || !S_ISREG(st.st_mode) || !st.st_size) {
 		return fail(s, -ENOENT,
 			    "kernel has no BTF (/sys/kernel/btf/vmlinux): "
-			    "CONFIG_DEBUG_INFO_BTF=y is required");
+			    "CONFIG_DEBUG_INFO_BTF=y is required, or give one with --btf FILE");
+	}
 	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, NULL) <= 0)
 		return fail(s, -EOPNOTSUPP,
 			    "kernel cannot run cgroup sock_addr BPF "
 			    "programs (CONFIG_CGROUP_BPF)");
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) <= 0)
-		return fail(s, -EOPNOTSUPP, "kernel has no BPF ring buffer (needs 5.8 or later)");
+		return fail(s, -EOPNOTSUPP,
+			    "kernel %s has no BPF ring buffer: leakwatch needs Linux 5.8 or later",
+			    kernel_release());
+	for (i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
+		if (!has_helper(helpers[i].type, helpers[i].helper))
+			return fail(s, -EOPNOTSUPP,
+				    "kernel %s lacks %s: leakwatch needs Linux 5.8 or later",
+				    kernel_release(), helpers[i].what);
 	return 0;
 }
 
@@ -100,14 +157,14 @@ static bool lockdown_confidentiality(void)
 	return strstr(buf, "[confidentiality]") != NULL;
 }
 
-int sensor_probe_fentry(void)
+int sensor_probe_fentry(const char *btf_path)
 {
 	struct bpf_insn insns[] = {
 		{ .code = 0xb7, .dst_reg = 0 }, /* r0 = 0 */
 		{ .code = 0x95 },		/* exit */
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_TRACE_FENTRY);
-	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct btf *vmlinux = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 	int id, fd, link, err = 0;
 
 	if (!vmlinux)
@@ -131,10 +188,12 @@ int sensor_probe_fentry(void)
 
 /*
  * Which backends to try, in order: 1 fentry, 0 skb. auto means skb first
- * and fentry only where skb cannot load. The design prefers fentry (only
- * UDP pays for it), but the kernel matrix saw a run with fentry on Debian's
- * 6.1 that did not finish, while skb passed on 6.1, 6.12 and 6.18
- * (docs/kernels.md): evidence before speed. --dns-capture=fentry asks.
+ * and fentry only where skb cannot load. fentry costs less (only UDP pays
+ * for it) and passes the kernel matrix's suites on Debian's 6.1 and 6.12
+ * (docs/kernels.md; the 6.1 "hang" was a 10 s verifier load per run), but
+ * it does not see DNS over TCP and cannot refuse a connected UDP socket's
+ * first datagram: auto keeps the backend that sees more.
+ * --dns-capture=fentry asks for it.
  */
 static int backend_order(struct sensor *s, const struct sensor_opts *opts, int order[2])
 {
@@ -145,7 +204,7 @@ static int backend_order(struct sensor *s, const struct sensor_opts *opts, int o
 	order[1] = 1;
 	if (!strcmp(want, "skb"))
 		return 1;
-	probe = sensor_probe_fentry();
+	probe = sensor_probe_fentry(opts->btf_path);
 	if (strcmp(want, "fentry"))
 		return probe ? 1 : 2;
 	if (probe)
@@ -250,13 +309,22 @@ static void set_backend(struct leakwatch_bpf *k, bool fentry)
 
 static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = opts->btf_path);
 	int err;
 
-	s->skel = leakwatch_bpf__open();
+	s->skel = leakwatch_bpf__open_opts(&oopts);
 	if (!s->skel)
 		return fail(s, -errno, "failed to open the BPF object: %s", strerror(errno));
 	s->skel->rodata->cfg_enforce = opts->enforce;
 	set_backend(s->skel, s->fentry);
+	if (getenv("LW_VERIFIER_STATS")) {
+		struct bpf_program *prog;
+
+		/* Diagnostics (docs/kernels.md): each program's verifier
+		 * statistics, printed by libbpf with -v. */
+		bpf_object__for_each_program (prog, s->skel->obj)
+			bpf_program__set_log_level(prog, 4);
+	}
 	if (opts->ringbuf_bytes &&
 	    bpf_map__set_max_entries(s->skel->maps.events, opts->ringbuf_bytes))
 		return fail(s, -EINVAL,

@@ -27,6 +27,7 @@ struct sensor_opts {
 	uint32_t ringbuf_bytes;	 /* 0: LW_RINGBUF_BYTES; a power of 2, >= page */
 	const char *pin_dir;	 /* keep state maps pinned here (daemon), or NULL */
 	const char *dns_capture; /* "auto" (or NULL), "fentry" or "skb" */
+	const char *btf_path;	 /* kernel BTF file, or NULL: /sys/kernel/btf/vmlinux */
 };
 
 struct sensor {
@@ -41,12 +42,12 @@ struct sensor {
 	int pin_fd;	  /* the pin directory's lock, or 0 */
 };
 
-/* Check the kernel can run us at all (root, BTF, cgroup v2 hooks). 0, or
- * -errno with err set. Cheap: no programs are loaded. */
-int sensor_probe(struct sensor *s);
+/* Check the kernel can run us at all (BTF, cgroup v2 hooks, the helpers of
+ * Linux 5.8). 0, or -errno with err set. Cheap: tiny probe programs only. */
+int sensor_probe(struct sensor *s, const struct sensor_opts *opts);
 /* Can the kernel load and attach an fentry program on udp_sendmsg? 0, or
  * -errno (EPERM on kernels that refuse trampolines). */
-int sensor_probe_fentry(void);
+int sensor_probe_fentry(const char *btf_path);
 /* Open and load the BPF object, with the DNS backend opts->dns_capture
  * names; "auto" takes fentry when the probe allows it (skb with --enforce,
  * which only skb can apply to connected UDP) and falls back to the other

@@ -56,6 +56,9 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 		}
 		o->dns_capture = arg;
 		return true;
+	case OPT_BTF:
+		o->btf_path = arg;
+		return true;
 	case OPT_FORMAT:
 		f = output_format_parse(arg);
 		if (f < 0) {
@@ -125,6 +128,7 @@ int session_start(struct session *s, int cgroup_fd)
 				  .verbose = s->opts.verbose,
 				  .ringbuf_bytes = s->opts.ringbuf_bytes,
 				  .dns_capture = s->opts.dns_capture,
+				  .btf_path = s->opts.btf_path,
 				  .pin_dir = s->opts.pin_dir };
 	int err;
 
@@ -134,7 +138,7 @@ int session_start(struct session *s, int cgroup_fd)
 		fprintf(stderr, "leakwatch: missing capabilities:%s\n", s->sensor.err);
 		return 1;
 	}
-	err = sensor_probe(&s->sensor);
+	err = sensor_probe(&s->sensor, &so);
 	err = err ?: sensor_load(&s->sensor, &so);
 	err = err ?: sensor_apply_policy(&s->sensor, &s->policy);
 	err = err ?: sensor_attach(&s->sensor, cgroup_fd);

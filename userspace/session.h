@@ -26,6 +26,7 @@ struct session_opts {
 	bool verbose;
 	uint8_t format;		 /* enum output_format of the JSON lines */
 	const char *dns_capture; /* auto (NULL), fentry or skb */
+	const char *btf_path;	 /* --btf FILE, or NULL */
 };
 
 /* Options shared by run and daemon, for getopt_long tables. */
@@ -36,6 +37,7 @@ enum {
 	OPT_RINGBUF_SIZE,
 	OPT_DNS_CAPTURE,
 	OPT_FORMAT,
+	OPT_BTF,
 	OPT_VERBOSE = 'v',
 };
 

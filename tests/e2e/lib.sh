@@ -427,7 +427,7 @@ lw_expect_rc()	# STATUS: leakwatch's (or the command's) exit status
 {
 	if [ "$LW_RC" != "$1" ]; then
 		local first=
-		[ -s "$LW_ERR" ] && first=$(grep -m1 . "$LW_ERR" | cut -c1-160)
+		[ -s "$LW_ERR" ] && first=$(grep -m1 -v -e '^$' -e '^leakwatch run: DNS capture' "$LW_ERR" | cut -c1-160)
 		_lw_because "exit status $LW_RC, expected $1${first:+ (stderr: $first)}"
 	fi
 }

@@ -65,11 +65,16 @@ lw_expect_rc 0
 lw_expect "$r" valid
 lw_expect "$r" summary --events-lost 0
 lw_expect "$r" no-leak
-"$LW_PY" - "$r" <<'PY' || _lw_because "unsolicited responses not counted, or believed"
-import json, sys
+# The skb backend counts every response that reaches the host; fentry
+# counts those the client read (udp_recvmsg): under qemu a flood overflows
+# the socket's buffer and most never are. Each must count what it saw.
+"$LW_PY" - "$r" "$LW_OUT" <<'PY' || _lw_because "unsolicited responses not counted, or believed"
+import json, re, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 s = lines[-1]
 names = [n for o in lines if o["type"] == "report" for n in o["names"]]
-sys.exit(0 if s["kernel"]["dns_unsolicited"] >= 1900 and not names else 1)
+m = re.search(r"received (\d+)", open(sys.argv[2]).read())
+want = 1900 if s["dns_capture"].startswith("skb") else min(1900, int(m.group(1)) if m else 1900)
+sys.exit(0 if s["kernel"]["dns_unsolicited"] >= want and not names else 1)
 PY
 lw_end

@@ -3,9 +3,9 @@
 #
 # Clear refusals (one line on stderr, exit status 1) when leakwatch cannot
 # run, and exit status 2 for usage errors: no privileges, missing
-# capabilities (named), no BTF, no cgroup v2. The missing pieces are made
-# in a private mount namespace (unshare -m) or with setpriv: the host is
-# never changed.
+# capabilities (named), no BTF, a --btf file that is missing or not BTF,
+# no cgroup v2. The missing pieces are made in a private mount namespace
+# (unshare -m) or with setpriv: the host is never changed.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 lw_require_root
@@ -42,6 +42,11 @@ refuse refuse-no-cap-net-admin 'missing capabilities: CAP_NET_ADMIN$' \
 refuse refuse-no-btf 'kernel has no BTF' \
 	unshare -m sh -c 'mount --bind /dev/null /sys/kernel/btf/vmlinux && exec "$0" run -- true' \
 	"$LW_BIN"
+refuse refuse-btf-missing '^leakwatch: --btf /nonexistent/vmlinux: No such file or directory$' \
+	"$LW_BIN" run --btf /nonexistent/vmlinux -- true
+echo 'not BTF' >"$LW_TMP/not.btf"
+refuse refuse-btf-not-btf "^leakwatch: --btf $LW_TMP/not.btf: not a BTF file\$" \
+	"$LW_BIN" run --btf "$LW_TMP/not.btf" -- true
 cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 refuse refuse-no-cgroup2 'no cgroup v2 hierarchy' \
 	unshare -m sh -c 'umount -l "$1" && exec "$0" run -- true' "$LW_BIN" "$cg2"
@@ -52,6 +57,16 @@ lw_begin refuse-nothing-left-loaded
 progs_after=$(lw_prog_count)
 [ "$progs_after" -le "$progs_before" ] ||
 	_lw_because "$progs_before leakwatch programs loaded before the refusals, $progs_after after"
+lw_end
+
+# --btf with the kernel's own BTF, given explicitly: it runs, and says
+# which DNS capture it chose before COMMAND starts.
+lw_begin btf-explicit-file
+"$LW_BIN" run --btf /sys/kernel/btf/vmlinux -- true >/dev/null 2>"$LW_TMP/btf.err" </dev/null
+rc=$?
+[ "$rc" = 0 ] || _lw_because "exit status $rc: $(head -c 300 "$LW_TMP/btf.err")"
+grep -Eq '^leakwatch run: DNS capture: (skb|fentry)' "$LW_TMP/btf.err" ||
+	_lw_because "no DNS capture line: $(head -c 300 "$LW_TMP/btf.err")"
 lw_end
 
 # Usage errors: exit status 2.

@@ -17,6 +17,11 @@ if [ -f "$dir/vmlinuz" ] && [ -f "$dir/release" ]; then
 	exit 0
 fi
 pkg=$(apt-cache pkgnames linux-image- | grep -E "$re" | sort -V | tail -1)
+if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+	# A fresh machine may have no package lists yet.
+	apt-get update -qq >&2
+	pkg=$(apt-cache pkgnames linux-image- | grep -E "$re" | sort -V | tail -1)
+fi
 if [ -z "$pkg" ]; then
 	echo "fetch.sh: apt offers no package matching $re (apt-get update?)" >&2
 	exit 2

@@ -30,7 +30,8 @@ for n in "${names[@]}"; do
 	out=$(mktemp)
 	if [ "$n" = host ]; then
 		(cd "$repo" && LW_KCACHE=${LW_KCACHE:-/var/cache/leakwatch-kernels} \
-			LW_REPO=$repo bash "$here/guest.sh") 2>&1 | grep -E '^LWVM-' >"$out"
+			LW_REPO=$repo bash "$here/guest.sh") 2>&1 | grep -E '^LWVM-' |
+			grep -v '^LWVM-WATCH [0-9]* ps ' >"$out"
 	else
 		"$here/vm.sh" "$n" >"$out" 2>&1
 	fi
@@ -41,9 +42,23 @@ for n in "${names[@]}"; do
 		got=1
 		summary+=("$n: ${l#LWVM-RESULT }")
 	done < <(grep '^LWVM-RESULT ' "$out")
+	log=${LW_KCACHE:-/var/cache/leakwatch-kernels}/logs/$n.log
+	finished=1
 	if [ $got = 0 ]; then
 		failed=$((failed + 1))
-		summary+=("$n: no result (see the log in ${LW_KCACHE:-/var/cache/leakwatch-kernels}/logs/$n.log)")
+		summary+=("$n: no result (see the log in $log)")
+	elif [ "$n" != host ] && ! grep -q '^LWVM-DONE' "$out"; then
+		# Killed by LW_VM_WALL (or crashed) after some results.
+		finished=0
+		failed=$((failed + 1))
+		summary+=("$n: did not finish: $(grep '^LWVM-WALL' "$out" | tail -1)")
+	fi
+	# A failure or a VM that never finished: the end of its console log.
+	if [ "$n" != host ] && { [ $got = 0 ] || [ $finished = 0 ] ||
+		grep -q -e '^LWVM-RESULT .* [1-9][0-9]* failed' -e 'no summary line' "$out"; }; then
+		echo "--- the last 40 lines of $log"
+		tr -d '\r\0' <"$log" | grep -av '^LWVM-WATCH .* ps ' | tail -n 40
+		echo "---"
 	fi
 	rm -f "$out"
 done

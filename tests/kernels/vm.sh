@@ -20,16 +20,20 @@ command -v qemu-system-x86_64 >/dev/null ||
 kdir=$("$here/fetch.sh" "$name")
 mkdir -p "$cache/logs"
 env=$(mktemp)
-trap 'rm -f "$env"' EXIT
+initrd=$(mktemp)
+trap 'rm -f "$env" "$initrd"' EXIT
 cat >"$env" <<EOV
 LW_REPO='$repo'
 LW_VM_SUITE='${LW_VM_SUITE:-test_direct test_answer test_exit test_hostile_dns}'
 LW_VM_BACKENDS='${LW_VM_BACKENDS:-auto skb fentry}'
 LW_VM_TIMEOUT='${LW_VM_TIMEOUT:-900}'
 LW_VM_OUTPUT='${OUTPUT:-.output}'
+LW_VM_DIAG='${LW_VM_DIAG:-0}'
+LW_VM_BENCH='${LW_VM_BENCH:-0}'
 EOV
-LW_VM_ENV=$env "$here/mkinitrd.sh" "$kdir" "$kdir/initrd.gz"
-log=$cache/logs/$name.log
+LW_VM_ENV=$env "$here/mkinitrd.sh" "$kdir" "$initrd"
+# LW_VM_LOG: another console log, for two VMs of one kernel at once.
+log=${LW_VM_LOG:-$cache/logs/$name.log}
 accel=tcg
 # KVM only when asked: /dev/kvm exists on machines where it hangs (nested).
 if [ "${LW_VM_KVM:-0}" = 1 ]; then accel=kvm; fi
@@ -38,11 +42,12 @@ start=$(date +%s)
 set +e
 timeout "${LW_VM_WALL:-2400}" qemu-system-x86_64 -machine q35,accel=$accel -cpu max \
 	-m "${LW_VM_MEM:-2G}" -smp "${LW_VM_SMP:-2}" -nographic -no-reboot -nic none \
-	-kernel "$kdir/vmlinuz" -initrd "$kdir/initrd.gz" \
+	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	</dev/null >"$log" 2>&1
 rc=$?
 set -e
-tr -d '\r' <"$log" | grep -E '^LWVM-' || true
+# The watchdog's process lists stay in the log; its kernel messages show.
+tr -d '\r\0' <"$log" | grep -aE '^LWVM-' | grep -av '^LWVM-WATCH [0-9]* ps ' || true
 echo "LWVM-WALL $name $(($(date +%s) - start))s (qemu rc=$rc)"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# bench-guest.sh: inside a test VM (guest.sh, LW_VM_BENCH=1), the relative
+# cost of the two DNS capture backends on the same kernel: bench/workload's
+# loops in a namespace with only lo, with no sensor, with `leakwatch daemon
+# --dns-capture=skb` and with `--dns-capture=fentry`, plus a second
+# no-sensor condition (none2, an A/A control: its ratio is the noise),
+# conditions rotated every round. Prints per workload the median ns per operation of each
+# condition and its ratio to no sensor. Under TCG the absolute numbers mean
+# nothing; the ratios are what to compare (docs/kernels.md).
+#
+# LW_VM_BENCH_ROUNDS (default 5), LW_VM_BENCH_MS (per sample, default 400).
+set -u
+cd "$LW_REPO" || exit 1
+bin=$LW_REPO/leakwatch
+wl=$LW_REPO/${OUTPUT:-.output}/bench/workload
+R=${LW_VM_BENCH_ROUNDS:-5}
+T=${LW_VM_BENCH_MS:-400}
+workloads=(getppid udp_send dns_sendto tcp_connect tcp_stream64)
+conds=(none none2 skb fentry) # none2: an A/A control, the noise floor
+[ -x "$wl" ] || { echo "no $wl (make bench-build)"; exit 1; }
+tmp=$(mktemp -d)
+ns=lwbench$$
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1
+
+start_sensor() {	# BACKEND: a daemon watching the host; 0 once attached
+	: >"$tmp/err"
+	"$bin" daemon --dns-capture="$1" --output "$tmp/d.jsonl" 2>"$tmp/err" </dev/null &
+	pid=$!
+	for _ in $(seq 600); do
+		grep -q 'watching the host' "$tmp/err" && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	echo "daemon --dns-capture=$1 did not start: $(head -c 200 "$tmp/err")"
+	return 1
+}
+stop_sensor() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	pid=
+}
+
+for r in $(seq "$R"); do
+	# Rotate the order of the conditions from round to round.
+	order=("${conds[@]:$((r % 4))}" "${conds[@]:0:$((r % 4))}")
+	for c in "${order[@]}"; do
+		case "$c" in skb | fentry) start_sensor "$c" || continue ;; esac
+		for w in "${workloads[@]}"; do
+			v=$(ip netns exec "$ns" "$wl" "$w" -t "$T" 2>&1 | sed -n 's/.*ns_per_op=\([0-9.]*\).*/\1/p')
+			[ -n "$v" ] && echo "$w $c $v" >>"$tmp/samples"
+		done
+		stop_sensor
+	done
+done
+kernel=$(uname -r)
+python3 - "$tmp/samples" "$kernel" "$R" "$T" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+med = {}
+for w, c, v in rows:
+    med.setdefault((w, c), []).append(float(v))
+print(f"kernel {sys.argv[2]}: {sys.argv[3]} rounds x {sys.argv[4]} ms, median ns/op and ratio to none")
+for w in dict.fromkeys(r[0] for r in rows):
+    base = statistics.median(med.get((w, "none"), [0])) or float("nan")
+    cells = []
+    for c in ("none", "none2", "skb", "fentry"):
+        xs = med.get((w, c))
+        if not xs:
+            cells.append(f"{c} -")
+            continue
+        m = statistics.median(xs)
+        cells.append(f"{c} {m:.0f} ({m / base:.2f}x, n={len(xs)})")
+    print(f"{w}: " + "; ".join(cells))
+PY
