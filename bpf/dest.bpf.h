@@ -53,7 +53,7 @@ static __always_inline __u8 dest_classify(const struct lw_sock_owner *owner, str
 		flags |= LW_CONN_IN_WINDOW;
 	if (a)
 		return flags | LW_CONN_IN_ANSWERS | LW_CONN_GLOBAL;
-	if (flags && addr_kind(addr) == LW_ADDR_GLOBAL)
+	if (flags && addr_kind_cached(addr) == LW_ADDR_GLOBAL)
 		return flags | LW_CONN_GLOBAL;
 	return 0;
 }
@@ -106,7 +106,7 @@ static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 prot
 		return 1;
 	/* Without an answer, only global traffic can be evidence: a tainted
 	 * process's local traffic is judged from the address alone. */
-	if (!a && addr_kind(addr) != LW_ADDR_GLOBAL)
+	if (!a && addr_kind_cached(addr) != LW_ADDR_GLOBAL)
 		return 1;
 	/* Zeroed here, not at the declaration: that put seven stores on the
 	 * hot path of every connect and sendmsg on the host. The identity
@@ -132,7 +132,7 @@ static __always_inline int dest_check_owner(const struct lw_sock_owner *owner, c
 
 	if (!dest_lookup(owner->id.tgid, addr, &t, &a))
 		return 1;
-	if (!a && addr_kind(addr) != LW_ADDR_GLOBAL)
+	if (!a && addr_kind_cached(addr) != LW_ADDR_GLOBAL)
 		return 1;
 	flags = dest_classify(owner, t, a, addr);
 	if (!flags)

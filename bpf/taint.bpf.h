@@ -13,7 +13,7 @@
 
 /* Class of an address per the policy's LPM table (enum lw_addr_kind).
  * Addresses the loader did not cover are local: fail quiet, not loud. */
-static __always_inline __u8 addr_kind_lpm(const __u8 addr[16])
+static __always_inline __u8 addr_kind(const __u8 addr[16])
 {
 	struct lw_lpm_key key = { .prefixlen = 128 };
 	__u8 *kind;
@@ -32,8 +32,10 @@ static __always_inline bool addr_equal(const __u8 a[16], const __u8 b[16])
 	return x[0] == y[0] && x[1] == y[1];
 }
 
-/* addr_kind_lpm() through this CPU's cache (see kind_cache). */
-static __always_inline __u8 addr_kind(const __u8 addr[16])
+/* addr_kind() through this CPU's cache (see kind_cache), for the
+ * destination hooks: the DNS and libc walks use the trie directly (the
+ * cache's branches multiply their verification states). */
+static __always_inline __u8 addr_kind_cached(const __u8 addr[16])
 {
 	__u32 zero = 0, gen = cfg_policy_gen;
 	struct lw_kind_cache *c = bpf_map_lookup_elem(&kind_cache, &zero);
@@ -41,11 +43,11 @@ static __always_inline __u8 addr_kind(const __u8 addr[16])
 	__u8 kind;
 
 	if (!c)
-		return addr_kind_lpm(addr);
+		return addr_kind(addr);
 	e = &c->slot[lw_filter_slot_addr(addr) & (LW_KIND_CACHE_SLOTS - 1)];
 	if (e->gen == gen && addr_equal(e->addr, addr))
 		return e->kind;
-	kind = addr_kind_lpm(addr);
+	kind = addr_kind(addr);
 	__builtin_memcpy(e->addr, addr, 16);
 	e->kind = kind;
 	e->gen = gen;
