@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# Overload: an event storm past a deliberately small ring buffer. Nothing
-# may crash or stall the watched program, and the loss must be counted
-# exactly: events delivered + events lost = events produced, for a
+# Overload: an event storm past a deliberately small ring buffer while the
+# reader is frozen (SIGSTOP; the reader woken as the ring fills otherwise
+# keeps up with it). Nothing may crash or stall the watched program, and
+# the loss must be counted exactly: events delivered + events lost = events produced, for a
 # workload whose event count we know (tests/e2e/storm.py). Reports then
 # say they may be incomplete.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -17,7 +18,7 @@ n=20000
 produced=$((n + 4))
 r=$LW_TMP/storm.jsonl
 lw_run_in "$LW_NS" "$r" --config "$LW_CONF" --ringbuf-size 16K -- \
-	"$LW_PY" "$LW_E2E/storm.py" leak.example.net 443 "$n"
+	"$LW_PY" "$LW_E2E/storm.py" leak.example.net 443 "$n" --freeze-reader
 lw_begin overload-storm-counted-exactly
 lw_expect_rc 3
 lw_expect_out "storm: $n connects"
