@@ -40,11 +40,12 @@ static __always_inline void dest_emit(const struct lw_sock_owner *owner, const _
 }
 
 /*
- * The slow path, taken only when the process is tainted or the address is
- * in the answer set. Returns LW_CONN_* flags, 0 when it is not evidence.
+ * The slow path, after dest_lookup() said yes: the address is in the
+ * answer set, or the process is tainted and the address global. Returns
+ * LW_CONN_* flags, 0 when it is not evidence.
  */
 static __always_inline __u8 dest_classify(const struct lw_sock_owner *owner, struct lw_taint *t,
-					  struct lw_answer *a, const __u8 addr[16])
+					  const struct lw_answer *a)
 {
 	__u8 flags = 0;
 
@@ -53,9 +54,7 @@ static __always_inline __u8 dest_classify(const struct lw_sock_owner *owner, str
 		flags |= LW_CONN_IN_WINDOW;
 	if (a)
 		return flags | LW_CONN_IN_ANSWERS | LW_CONN_GLOBAL;
-	if (flags && addr_kind_cached(addr) == LW_ADDR_GLOBAL)
-		return flags | LW_CONN_GLOBAL;
-	return 0;
+	return flags ? flags | LW_CONN_GLOBAL : 0;
 }
 
 /* Report evidence of owner (flags from dest_classify()) and say whether
@@ -75,7 +74,9 @@ static __always_inline int dest_act(const struct lw_sock_owner *owner, __u8 flag
 }
 
 /* The taint entry of tgid and the answer for addr, each looked up only
- * when the filter does not rule it out. False when both are absent. */
+ * when the filter does not rule it out. False when the traffic cannot be
+ * evidence: neither is there, or only the taint and the address is not
+ * global (a tainted process's local traffic is judged by address alone). */
 static __always_inline bool dest_lookup(__u32 tgid, const __u8 addr[16], struct lw_taint **t,
 					struct lw_answer **a)
 {
@@ -89,7 +90,9 @@ static __always_inline bool dest_lookup(__u32 tgid, const __u8 addr[16], struct 
 	*a = may_a ? bpf_map_lookup_elem(&answers, key) : NULL;
 	/* Keep clang from OR-ing the two pointers: the verifier refuses it. */
 	barrier_var(*t);
-	return *t || *a;
+	if (*a)
+		return true;
+	return *t && addr_kind_cached(addr) == LW_ADDR_GLOBAL;
 }
 
 static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 proto)
@@ -98,15 +101,10 @@ static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 prot
 	struct lw_sock_owner me;
 	struct lw_taint *t;
 	struct lw_answer *a;
-
 	__u8 flags;
 
 	/* The hot path: two byte loads; the maps only after a filter hit. */
 	if (!dest_lookup(tgid, addr, &t, &a))
-		return 1;
-	/* Without an answer, only global traffic can be evidence: a tainted
-	 * process's local traffic is judged from the address alone. */
-	if (!a && addr_kind_cached(addr) != LW_ADDR_GLOBAL)
 		return 1;
 	/* Zeroed here, not at the declaration: that put seven stores on the
 	 * hot path of every connect and sendmsg on the host. The identity
@@ -114,7 +112,7 @@ static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 prot
 	 * ordinary traffic is judged, not reported). */
 	__builtin_memset(&me, 0, sizeof(me));
 	proc_current_id(&me.id);
-	flags = dest_classify(&me, t, a, addr);
+	flags = dest_classify(&me, t, a);
 	if (!flags)
 		return 1;
 	proc_fill_owner_rest(&me);
@@ -127,14 +125,11 @@ static __always_inline int dest_check_owner(const struct lw_sock_owner *owner, c
 {
 	struct lw_taint *t;
 	struct lw_answer *a;
-
 	__u8 flags;
 
 	if (!dest_lookup(owner->id.tgid, addr, &t, &a))
 		return 1;
-	if (!a && addr_kind_cached(addr) != LW_ADDR_GLOBAL)
-		return 1;
-	flags = dest_classify(owner, t, a, addr);
+	flags = dest_classify(owner, t, a);
 	if (!flags)
 		return 1;
 	return dest_act(owner, flags, t != NULL, a, addr, port, proto);
