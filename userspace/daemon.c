@@ -26,8 +26,7 @@
 #include "session.h"
 
 #define POLL_MS 100
-#define LIBC_RESCAN_S 5	    /* new containers' C libraries */
-#define FILTER_REBUILD_S 60 /* drop stale slots of the hot-path filter */
+#define LIBC_RESCAN_S 5 /* new containers' C libraries */
 
 static const char usage[] =
 	"Usage: leakwatch daemon [OPTIONS]\n"
@@ -265,7 +264,7 @@ static void periodic(struct session *s, const struct daemon_opts *o, double *nex
 		malloc_trim(0);
 	}
 	if (now >= next_filter) {
-		next_filter = now + FILTER_REBUILD_S;
+		next_filter = now + SENSOR_FILTER_REBUILD_S;
 		sensor_rebuild_filter(&s->sensor);
 	}
 	if (o->stats_interval && now >= *next_stats) {

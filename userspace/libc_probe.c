@@ -190,7 +190,7 @@ static struct bpf_link *attach(struct bpf_program *prog, const char *path, const
 /* One uprobe to attach; attach_all() runs each on its own thread. */
 struct attach_job {
 	struct bpf_program *prog;
-	const char *func;
+	const char *path, *func;
 	struct bpf_link *link;
 	pthread_t thread;
 	int err;
@@ -198,13 +198,11 @@ struct attach_job {
 	bool threaded;
 };
 
-static const char *job_path;
-
 static void *attach_job_run(void *arg)
 {
 	struct attach_job *j = arg;
 
-	j->link = attach(j->prog, job_path, j->func, j->ret);
+	j->link = attach(j->prog, j->path, j->func, j->ret);
 	j->err = j->link ? 0 : -errno;
 	return NULL;
 }
@@ -258,12 +256,13 @@ static int attach_file(struct libc_probe *lp, const char *path, const char *show
 			continue;
 		/* An entry probe, then the shared return probe. */
 		jobs[n_jobs].prog = *(struct bpf_program **)((char *)lp->skel + funcs[i].prog_off);
+		jobs[n_jobs].path = path;
 		jobs[n_jobs++].func = funcs[i].name;
 		jobs[n_jobs].prog = lp->skel->progs.lw_libc_return;
+		jobs[n_jobs].path = path;
 		jobs[n_jobs].func = funcs[i].name;
 		jobs[n_jobs++].ret = true;
 	}
-	job_path = path;
 	attach_all(jobs, n_jobs);
 	for (i = 0; i < n_jobs; i += 2) {
 		struct attach_job *entry = &jobs[i], *ret = &jobs[i + 1];

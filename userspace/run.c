@@ -24,9 +24,8 @@
 
 #define EXIT_LEAK_DEFAULT 3
 #define POLL_MS 50
-#define DRAIN_MS 300	    /* after COMMAND exits: late events (exit, responses) */
-#define LIBC_RESCAN_S 5	    /* C libraries of containers COMMAND starts */
-#define FILTER_REBUILD_S 60 /* drop stale slots of the hot-path filter */
+#define DRAIN_MS 300	/* after COMMAND exits: late events (exit, responses) */
+#define LIBC_RESCAN_S 5 /* C libraries of containers COMMAND starts */
 
 static const char usage[] =
 	"Usage: leakwatch run [OPTIONS] -- COMMAND [ARG...]\n"
@@ -177,7 +176,7 @@ static int wait_status_code(int status)
 static int watch(struct session *s, pid_t child, int *status)
 {
 	double next_rescan = session_now() + LIBC_RESCAN_S, drain_end;
-	double next_filter = session_now() + FILTER_REBUILD_S;
+	double next_filter = session_now() + SENSOR_FILTER_REBUILD_S;
 	pid_t r;
 	int n;
 
@@ -196,7 +195,7 @@ static int watch(struct session *s, pid_t child, int *status)
 			sensor_rescan_libc(&s->sensor);
 		}
 		if (session_now() >= next_filter) {
-			next_filter = session_now() + FILTER_REBUILD_S;
+			next_filter = session_now() + SENSOR_FILTER_REBUILD_S;
 			sensor_rebuild_filter(&s->sensor);
 		}
 		r = waitpid(child, status, WNOHANG);

@@ -59,6 +59,7 @@ int sensor_apply_policy(struct sensor *s, const struct policy *p);
 /* Rebuild the kernel's hot-path filter from the taint and answer maps
  * (at load, for pinned state, and every minute or so: drops stale slots). */
 void sensor_rebuild_filter(struct sensor *s);
+#define SENSOR_FILTER_REBUILD_S 60
 /* The two policy maps on their own (also used by the BPF tests). -errno. */
 int sensor_fill_suffixes(int fd, const struct policy *p);
 int sensor_fill_addr_class(int fd, const struct policy *p);
