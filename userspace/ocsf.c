@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "ocsf.h"
+#include "report.h"
 
 #ifndef LW_VERSION
 #define LW_VERSION "unknown"
@@ -226,8 +227,6 @@ static void dns_query(struct json *j, const struct tproc *p, const struct tverdi
 
 static void unmapped(struct json *j, const struct tverdict *v, const struct tdest *d, bool complete)
 {
-	size_t i;
-
 	json_key(j, "unmapped");
 	json_object_begin(j);
 	json_kv_string(j, "kind", verdict_kind_name(v->kind));
@@ -245,17 +244,8 @@ static void unmapped(struct json *j, const struct tverdict *v, const struct tdes
 		kv_string_nonempty(j, "comm", d->asked_by_comm);
 		json_object_end(j);
 	}
-	if (v->kind == VERDICT_RESOLVER && v->n_clients) {
-		json_key(j, "clients");
-		json_array_begin(j);
-		for (i = 0; i < v->n_clients; i++) {
-			json_object_begin(j);
-			json_kv_uint(j, "pid", v->clients[i].pid);
-			json_kv_string(j, "comm", v->clients[i].comm);
-			json_object_end(j);
-		}
-		json_array_end(j);
-	}
+	if (v->kind == VERDICT_RESOLVER && v->n_clients)
+		report_clients_json(j, v);
 	json_object_end(j);
 }
 

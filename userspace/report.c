@@ -151,6 +151,23 @@ static void json_dests(struct json *j, const struct tproc *p)
 	json_array_end(j);
 }
 
+/* "clients": the processes whose lookup a local stub sent upstream (a
+ * resolver verdict's), as pid and comm. Also used by the OCSF writer. */
+void report_clients_json(struct json *j, const struct tverdict *v)
+{
+	size_t i;
+
+	json_key(j, "clients");
+	json_array_begin(j);
+	for (i = 0; i < v->n_clients; i++) {
+		json_object_begin(j);
+		json_kv_uint(j, "pid", v->clients[i].pid);
+		json_kv_string(j, "comm", v->clients[i].comm);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 static void json_verdict(struct json *j, const struct tverdict *v)
 {
 	json_object_begin(j);
@@ -174,20 +191,8 @@ static void json_verdict(struct json *j, const struct tverdict *v)
 	if (v->kind != VERDICT_ANSWER)
 		json_kv_string(j, "proto", proto_name(v->proto));
 	json_kv_bool(j, "blocked", v->blocked);
-	if (v->kind == VERDICT_RESOLVER) {
-		/* additive: processes whose lookup a local stub sent upstream */
-		size_t i;
-
-		json_key(j, "clients");
-		json_array_begin(j);
-		for (i = 0; i < v->n_clients; i++) {
-			json_object_begin(j);
-			json_kv_uint(j, "pid", v->clients[i].pid);
-			json_kv_string(j, "comm", v->clients[i].comm);
-			json_object_end(j);
-		}
-		json_array_end(j);
-	}
+	if (v->kind == VERDICT_RESOLVER)
+		report_clients_json(j, v); /* additive */
 	json_object_end(j);
 }
 

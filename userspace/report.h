@@ -26,6 +26,8 @@ struct summary {
 /* Kernel-side losses (the LW_STAT_LOST_MASK counters) plus userspace's. */
 uint64_t summary_events_lost(const struct summary *s);
 
+/* A resolver verdict's "clients" array (key included). */
+void report_clients_json(struct json *j, const struct tverdict *v);
 /* complete: false when the sensor has lost evidence since it started, so
  * this report may lack some of the process's lookups or traffic. */
 int report_json(struct json *j, int fd, const struct tproc *p, bool complete);
