@@ -15,6 +15,12 @@ pkgs=(
 	valgrind
 	# tests/e2e/test_deploy.sh: manifest lint and checks
 	yamllint python3-yaml
+	# tests/e2e/test_engines.sh: real container engines (a private dockerd
+	# with its containerd, podman with runc, docker-compose 1.29 on
+	# python3-docker) and busybox for the FROM-scratch images; unshare and
+	# nsenter come with util-linux
+	docker.io containerd runc podman conmon docker-compose python3-docker
+	busybox-static util-linux
 )
 missing=()
 for p in "${pkgs[@]}"; do
