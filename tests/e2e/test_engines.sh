@@ -188,6 +188,29 @@ if need engines-podman-exit-at-once "$podman_ok" podman; then
 	podman_case engines-podman-exit-at-once "lwe$$ep" 198.18.0.11 leak.example.org 80
 fi
 
+# --- docker exec into a container started before the run ----------------------
+# The exec'd process is forked by the shim (through runc) while the run is
+# active; the container's own process, older than the run, is not watched.
+if need engines-docker-exec-leak "$docker_ok" dockerd; then
+	r=$LW_TMP/docker-exec.jsonl
+	if cid=$("$ENG_DOCKER" run -d --name "lwe$$x" "${ENG_DOCKER_NET[@]}" "$ENG_IMAGE" \
+		/bin/sleep 100000 2>"$LW_TMP/exec-ctr.err"); then
+		eng_docker_forget_later "$cid"
+		eng_run "$r" --config "$LW_CONF" -- "$ENG_DOCKER" exec "$cid" \
+			/leak --hold 1 leak.example.net 80
+		lw_begin engines-docker-exec-leak
+		lw_expect "$r" valid
+		lw_expect_rc 3
+		lw_expect_out 'tcp 198\.18\.0\.7 port 80: connect: errno 101'
+		eng_expect_container_leak "$r" "$cid" 198.18.0.7
+		lw_expect "$r" no-verdict --comm sleep
+		lw_end
+		"$ENG_DOCKER" rm -f "$cid" >/dev/null 2>&1
+	else
+		lw_fail engines-docker-exec-leak "docker run -d: $(head -c 300 "$LW_TMP/exec-ctr.err")"
+	fi
+fi
+
 # --- f. a watched process moves itself to another cgroup ----------------------------
 # COMMAND makes a cgroup v2 directory beside run's own, joins it, then
 # leaks from the test's namespace (the cgroup mount is hidden inside
