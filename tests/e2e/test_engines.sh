@@ -145,10 +145,15 @@ if need engines-docker-api-leak "$docker_ok" dockerd; then
 	api_case engines-docker-api-leak "lwe$$c" 198.18.0.7 --hold 1 leak.example.net 80
 fi
 
-# --- d. docker-compose run (Debian's 1.29, python3-docker) ---------------------
-if need engines-compose-run-leak "$docker_ok" dockerd; then
-	proj=lwe$$d r=$LW_TMP/compose.jsonl
-	cat >"$ENG_DIR/compose.yml" <<-EOF
+# --- d. docker-compose run and up (Debian's 1.29, python3-docker) -----------
+# compose talks to dockerd through docker-py; the containers are the
+# shim's children. No --rm: the container's id is read from compose's
+# project label afterwards, and the container removed by id.
+compose_case()	# NAME PROJECT ADDRESS NAME-TO-LEAK COMPOSE-ARG...
+{
+	local name=$1 proj=$2 addr=$3 leakname=$4 r=$LW_TMP/$1.jsonl f=$ENG_DIR/$1.yml cid c
+	shift 4
+	cat >"$f" <<-EOF
 		version: "2.4"
 		services:
 		  leak:
@@ -156,26 +161,33 @@ if need engines-compose-run-leak "$docker_ok" dockerd; then
 		    network_mode: "container:$ENG_DOCKER_SB"
 		    volumes:
 		      - $ENG_RESOLV:/etc/resolv.conf:ro
-		    command: ["/leak", "--hold", "1", "leak.example.com", "80"]
+		    command: ["/leak", "--hold", "1", "$leakname", "80"]
 	EOF
-	# no --rm: the container's id is read from compose's label afterwards
 	eng_run "$r" --config "$LW_CONF" -- "$ENG_COMPOSE" -H "unix://$ENG_DOCKER_SOCK" \
-		-p "$proj" -f "$ENG_DIR/compose.yml" run -T leak
+		-p "$proj" -f "$f" "$@"
 	cid=$("$ENG_DOCKER" ps -aq --no-trunc --filter "label=com.docker.compose.project=$proj")
 	for c in $cid; do
 		eng_docker_forget_later "$c"
 	done
-	lw_begin engines-compose-run-leak
+	lw_begin "$name"
 	lw_expect "$r" valid
 	lw_expect_rc 3
+	lw_expect_out "tcp ${addr//./\\.} port 80: connect: errno 101"
 	case "$cid" in
 	*[[:space:]]*) _lw_because "compose made more than one container: $cid" ;;
-	*) eng_expect_container_leak "$r" "$cid" 198.18.0.9 ;;
+	*) eng_expect_container_leak "$r" "$cid" "$addr" ;;
 	esac
 	lw_end
 	for c in $cid; do
 		"$ENG_DOCKER" rm -f "$c" >/dev/null 2>&1
 	done
+}
+
+if need engines-compose-run-leak "$docker_ok" dockerd; then
+	compose_case engines-compose-run-leak "lwe$$d" 198.18.0.9 leak.example.com run -T leak
+	# up: compose's exit status is the container's (--exit-code-from)
+	compose_case engines-compose-up-leak "lwe$$du" 198.18.0.12 leak.invalid \
+		up --no-color --abort-on-container-exit --exit-code-from leak
 fi
 
 # --- e. leak on the very first connect, exit at once -------------------------------
