@@ -60,6 +60,7 @@ ENG_DOCKER_NS=	# its namespace's name
 ENG_DOCKER_NET=()	# docker run arguments: join the sandbox, its resolv.conf
 ENG_PODMAN_NET=()	# podman run arguments: the test's netns, resolv.conf
 ENG_PODMAN_CMD=()	# podman with our storage and this host's work-arounds
+_ENG_OWNER=	# $LW_STATE_DIR/engines/$ENG_CG.owner (for _eng_sweep_stale)
 _eng_daemons=()	# "name:pid:starttime", stopped last first
 _eng_docker_ctrs=()
 _eng_podman_ctrs=()
@@ -104,8 +105,15 @@ eng_init()
 	ENG_CG=lwe$$.eng
 	ENG_DIR=$LW_TMP/e
 	ENG_IMAGE=lwe$$img:latest
-	mkdir -p "$ENG_DIR"
+	mkdir -p "$ENG_DIR" "$LW_STATE_DIR/engines"
+	_eng_sweep_stale
+	_ENG_OWNER=$LW_STATE_DIR/engines/$ENG_CG.owner
+	echo "$$ $(_lw_starttime $$) $ENG_DIR" >"$_ENG_OWNER"
 	trap 'eng_cleanup; _lw_cleanup' EXIT
+	if ! _eng_cgroup_parent; then
+		lw_fail "$LW_TEST" "could not make the cgroup $ENG_CG"
+		exit 1
+	fi
 	export DOCKER_CONFIG=$ENG_DIR/docker-cli
 	mkdir -p "$DOCKER_CONFIG"
 	echo "{}" >"$DOCKER_CONFIG/config.json"
@@ -149,7 +157,80 @@ eng_log_tail()	# FILE [LINES]
 _eng_daemon_track()	# NAME PID
 {
 	local st
-	st=$(_lw_starttime "$2") && _eng_daemons+=("$1:$2:$st")
+	st=$(_lw_starttime "$2") || return 0
+	_eng_daemons+=("$1:$2:$st")
+	echo "$2 $st" >>"$_ENG_OWNER"
+}
+
+# "pid starttime" of every process whose command line names DIR (a
+# directory unique to one run: its daemons, shims, conmon), children first.
+_eng_procs_of()	# DIR
+{
+	local c p pp s kids=() pids=()
+	for c in /proc/[0-9]*/cmdline; do
+		p=${c#/proc/}
+		p=${p%/cmdline}
+		tr '\0' ' ' <"$c" 2>/dev/null | grep -qF -- "$1" && pids+=("$p")
+	done
+	[ ${#pids[@]} -eq 0 ] && return 0
+	for c in /proc/[0-9]*/stat; do
+		p=${c#/proc/}
+		p=${p%/stat}
+		pp=$(_eng_ppid "$p") || continue
+		for s in "${pids[@]}"; do
+			[ "$pp" = "$s" ] && kids+=("$p")
+		done
+	done
+	for p in "${kids[@]}" "${pids[@]}"; do
+		[ "$p" = $$ ] && continue
+		echo "$p $(_lw_starttime "$p")"
+	done
+}
+
+_eng_ppid()	# PID: its parent's pid
+{
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	s=${s##*) }
+	# shellcheck disable=SC2086 # split the fields on purpose
+	set -- $s
+	echo "$2"
+}
+
+# A run that died (SIGKILL) left its daemons, mounts and cgroups: its
+# owner file ($LW_STATE_DIR/engines/lwe<PID>.eng.owner: the test's pid and
+# start time, its directory, then each daemon's pid and start time) names
+# them. Stop those daemons (if the pids still name them), unmount what is
+# under its directory, remove its cgroup parent in every hierarchy.
+_eng_sweep_stale()
+{
+	local f owner st dir cg pid pst h d
+	for f in "$LW_STATE_DIR"/engines/lwe[0-9]*.eng.owner; do
+		[ -f "$f" ] || continue
+		{ read -r owner st dir || continue
+			[ "$(_lw_starttime "$owner")" = "$st" ] && continue
+			while read -r pid pst; do
+				_eng_kill_wait "$pid" "$pst"
+			done; } <"$f"
+		cg=$(basename "$f" .owner)
+		case "$dir" in /tmp/leakwatch-*/e)
+			# shims and conmon outlive their daemons: they, and the
+			# containers they hold, name our directory or are its children
+			_eng_procs_of "$dir/" | while read -r pid pst; do
+				_eng_kill_wait "$pid" "$pst"
+			done
+			awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r |
+				while read -r m; do umount -l "$m" 2>/dev/null; done
+			rm -rf "${dir%/e}" ;;
+		esac
+		for h in $(_eng_hierarchies); do
+			[ -d "$h/$cg" ] || continue
+			find "$h/$cg" -depth -type d 2>/dev/null | while read -r d; do
+				_eng_rmdir "$h" "$d"
+			done
+		done
+		rm -f "$f"
+	done
 }
 
 # The cgroup parent the engines use, made in every hierarchy (v2 and v1)
@@ -429,6 +510,7 @@ eng_cleanup()
 		done
 		_eng_cgroups=()
 	fi
+	[ -n "$_ENG_OWNER" ] && rm -f "$_ENG_OWNER"
 }
 
 # SIGTERM, up to 20 s (dockerd stops its containers), then SIGKILL.

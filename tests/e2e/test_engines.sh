@@ -224,11 +224,10 @@ if need engines-docker-exec-leak "$docker_ok" dockerd; then
 fi
 
 # --- f. a watched process moves itself to another cgroup ----------------------------
-# COMMAND makes a cgroup v2 directory beside run's own, joins it, then
-# leaks from the test's namespace (the cgroup mount is hidden inside
-# `ip netns exec`: move first).
-cg_f=$CG2/lwe$$f
-_lw_cgroups+=("$cg_f")
+# COMMAND makes a cgroup v2 directory outside run's own (under $ENG_CG,
+# which the cleanup removes), joins it, then leaks from the test's
+# namespace (the cgroup mount is hidden inside `ip netns exec`: move first).
+cg_f=$CG2/$ENG_CG/moved
 r=$LW_TMP/cgroup-move.jsonl
 # shellcheck disable=SC2016 # the inner sh's $$ and arguments
 eng_run "$r" --config "$LW_CONF" -- sh -c \
@@ -260,7 +259,7 @@ fi
 
 # --- h. the escape run cannot follow ------------------------------------------------
 # leakwatch runs in a private cgroup namespace whose root is a child cgroup
-# (lwe<PID>h), with that subtree as the only cgroup2 mount it can see (the
+# ($ENG_CG/cgns), with that subtree as the only cgroup2 mount it can see (the
 # host's is unmounted in a private mount namespace; a fresh cgroup2 mount
 # there shows the namespace's root). COMMAND asks the dockerd outside to
 # start a container: it lands in /lwe<PID>.eng/docker/<id>, outside
@@ -285,8 +284,8 @@ escape_run()	# REPORT LEAKWATCH-OPTION...
 }
 
 if need engines-escape-private-cgroupns "$docker_ok" dockerd; then
-	cg_h=$CG2/lwe$$h
-	mkdir "$cg_h" && _lw_cgroups+=("$cg_h")
+	cg_h=$CG2/$ENG_CG/cgns
+	mkdir "$cg_h"
 	r=$LW_TMP/escape.jsonl
 	escape_run "$r"
 	lw_begin engines-escape-private-cgroupns
