@@ -67,9 +67,14 @@ need()	# NAME FLAG WHAT: FAIL NAME when an engine did not come up
 cid_of() { cat "$1" 2>/dev/null; }
 
 # A container case's checks: its leak (ADDRESS) with its identity, or
-# (ADDRESS "-") a quiet run of the ordinary name.
-expect_case()	# REPORT CONTAINER-ID ADDRESS|-
+# (ADDRESS "-") a quiet run of the ordinary name; either way the summary
+# must say the container was followed (summary.followed.KEY >= 1: "engine"
+# for a container the shim forked, "moved" for one that moved cgroup), so
+# a quiet control is quiet because nothing leaked, not because nothing was
+# watched.
+expect_case()	# REPORT CONTAINER-ID ADDRESS|- FOLLOWED-KEY
 {
+	lw_expect "$1" summary --complete true --followed "$4=1"
 	if [ "$3" = - ]; then
 		lw_expect_rc 0
 		lw_expect_out 'resolved www\.ordinary\.co: 198\.18\.0\.30'
@@ -95,7 +100,7 @@ docker_case()	# NAME CONTAINER ADDRESS|- LEAK-ARG...
 	eng_docker_forget_later "$cid"
 	lw_begin "$name"
 	lw_expect "$r" valid
-	expect_case "$r" "$cid" "$addr"
+	expect_case "$r" "$cid" "$addr" engine
 	lw_end
 }
 
@@ -116,7 +121,7 @@ podman_case()	# NAME CONTAINER ADDRESS|- LEAK-ARG...
 	eng_podman_forget_later "$cid"
 	lw_begin "$name"
 	lw_expect "$r" valid
-	expect_case "$r" "$cid" "$addr"
+	expect_case "$r" "$cid" "$addr" moved
 	lw_end
 }
 
@@ -137,7 +142,7 @@ api_case()	# NAME CONTAINER ADDRESS|- LEAK-ARG...
 	eng_docker_forget_later "$cid"
 	lw_begin "$name"
 	lw_expect "$r" valid
-	expect_case "$r" "$cid" "$addr"
+	expect_case "$r" "$cid" "$addr" engine
 	lw_end
 }
 
@@ -173,6 +178,7 @@ compose_case()	# NAME PROJECT ADDRESS NAME-TO-LEAK COMPOSE-ARG...
 	lw_expect "$r" valid
 	lw_expect_rc 3
 	lw_expect_out "tcp ${addr//./\\.} port 80: connect: errno 101"
+	lw_expect "$r" summary --complete true --followed engine=1
 	case "$cid" in
 	*[[:space:]]*) _lw_because "compose made more than one container: $cid" ;;
 	*) eng_expect_container_leak "$r" "$cid" "$addr" ;;
@@ -215,6 +221,7 @@ if need engines-docker-exec-leak "$docker_ok" dockerd; then
 		lw_expect_rc 3
 		lw_expect_out 'tcp 198\.18\.0\.7 port 80: connect: errno 101'
 		eng_expect_container_leak "$r" "$cid" 198.18.0.7
+		lw_expect "$r" summary --complete true --followed engine=1
 		lw_expect "$r" no-verdict --comm sleep
 		lw_end
 		"$ENG_DOCKER" rm -f "$cid" >/dev/null 2>&1
@@ -238,6 +245,7 @@ lw_expect "$r" valid
 lw_expect_rc 3
 lw_expect_out 'connect: errno 101'
 lw_expect "$r" has-verdict --comm leak --kind direct --address 198.18.0.8 --port 80
+lw_expect "$r" summary --complete true --followed moved=1
 lw_end
 
 # --- g. runc run, straight from COMMAND ---------------------------------------------
@@ -252,6 +260,7 @@ if eng_runc_bundle "$bundle" "lwe$$g" "$LW_NS" /leak --hold 1 leak.test 80; then
 	lw_expect_rc 3
 	lw_expect_out 'connect: errno 101'
 	lw_expect "$r" has-verdict --comm leak --kind direct --address 198.18.0.8 --port 80
+	lw_expect "$r" summary --complete true --followed moved=1
 	lw_end
 else
 	lw_fail engines-runc-run-followed "could not make the OCI bundle"
@@ -291,8 +300,8 @@ if need engines-escape-private-cgroupns "$docker_ok" dockerd; then
 	lw_begin engines-escape-private-cgroupns
 	lw_expect_rc 4
 	lw_expect "$r" valid
-	expect_err 'leakwatch run: pid [0-9]+ \(.*\) left the watched cgroup tree for .*: not watched'
-	lw_expect "$r" summary --complete false
+	expect_err "leakwatch run: pid [0-9]+ \(.*\) left the watched cgroup tree for /${ENG_CG//./\\.}/docker/[0-9a-f]{64}: not watched"
+	lw_expect "$r" summary --complete false --incomplete-has "left the watched cgroup tree for /$ENG_CG/docker/"
 	lw_end
 
 	r=$LW_TMP/escape-allowed.jsonl
@@ -300,8 +309,8 @@ if need engines-escape-private-cgroupns "$docker_ok" dockerd; then
 	lw_begin engines-escape-allow-incomplete
 	lw_expect_rc 0
 	lw_expect "$r" valid
-	expect_err 'left the watched cgroup tree for .*: not watched'
-	lw_expect "$r" summary --complete false
+	expect_err "left the watched cgroup tree for /${ENG_CG//./\\.}/docker/[0-9a-f]{64}: not watched"
+	lw_expect "$r" summary --complete false --incomplete-has "left the watched cgroup tree for /$ENG_CG/docker/"
 	lw_end
 fi
 
@@ -317,6 +326,7 @@ if need engines-docker-clean "$docker_ok" dockerd; then
 	lw_expect_rc 7
 	lw_expect "$r" valid
 	lw_expect "$r" no-leak
+	lw_expect "$r" summary --complete true --followed engine=1
 	lw_end
 fi
 if need engines-podman-clean "$podman_ok" podman; then
