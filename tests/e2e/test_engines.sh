@@ -18,8 +18,12 @@
 # (its cgroup v2 mount is a private cgroup namespace's subtree and the
 # container lands outside it) must be said on stderr, make the summary
 # "complete": false and exit 4 (with --allow-incomplete: the command's own
-# status). Controls: the same containers with an ordinary name are quiet
-# and exit 0; a plain container keeps its own exit status.
+# status). A container whose only process leaks and exits at once (and
+# one whose first event is the leaking connect) keeps its container_id.
+# Controls: the same containers with an ordinary name are quiet and exit 0
+# (and were followed: summary.followed); a plain container keeps its own
+# exit status. Last, `ip netns exec NS leakwatch run` (no cgroup mount
+# visible there) must work.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=engines.sh
@@ -204,6 +208,44 @@ if need engines-docker-exit-at-once "$docker_ok" dockerd; then
 fi
 if need engines-podman-exit-at-once "$podman_ok" podman; then
 	podman_case engines-podman-exit-at-once "lwe$$ep" 198.18.0.11 leak.example.org 80
+fi
+
+# The harder form: the container's only process makes no lookup of its own;
+# its very first event is the connect to an address COMMAND resolved just
+# before (dig, watched: the answer is in the answer set), and it exits
+# right after. /proc is read too late in nearly every run, so container_id
+# must come from the cgroup id the kernel sent with the event.
+first_connect_case()	# NAME ENGINE CONTAINER FOLLOWED-KEY ENGINE-RUN-ARG...
+{
+	local name=$1 engine=$2 ctr=$3 key=$4 r=$LW_TMP/$1.jsonl cidf=$ENG_DIR/$1.cid cid ns
+	shift 4
+	ns=$LW_NS
+	[ "$engine" = docker ] && ns=$ENG_DOCKER_NS
+	rm -f "$cidf"
+	# shellcheck disable=SC2016 # the inner sh's arguments
+	eng_run "$r" --config "$LW_CONF" -- sh -c \
+		'ip netns exec "$1" dig +short +time=1 +tries=2 @127.0.0.1 leak.example.org A &&
+		shift && exec "$@"' sh "$ns" \
+		"$@" --name "$ctr" --cidfile "$cidf" "$ENG_IMAGE" /leak 198.18.0.11 80
+	cid=$(cid_of "$cidf")
+	if [ "$engine" = docker ]; then eng_docker_forget_later "$cid"; else eng_podman_forget_later "$cid"; fi
+	lw_begin "$name"
+	lw_expect "$r" valid
+	lw_expect_rc 3
+	lw_expect_out 'tcp 198\.18\.0\.11 port 80: connect: errno 101'
+	lw_expect "$r" has-name --comm dig --name leak.example.org --answer 198.18.0.11
+	eng_expect_container_leak "$r" "$cid" 198.18.0.11
+	lw_expect "$r" summary --complete true --followed "$key=1"
+	lw_end
+}
+
+if need engines-docker-first-connect-exits "$docker_ok" dockerd; then
+	first_connect_case engines-docker-first-connect-exits docker "lwe$$e1" engine \
+		"$ENG_DOCKER" run --rm "${ENG_DOCKER_NET[@]}"
+fi
+if need engines-podman-first-connect-exits "$podman_ok" podman; then
+	first_connect_case engines-podman-first-connect-exits podman "lwe$$e2" moved \
+		"${ENG_PODMAN_CMD[@]}" run --rm "${ENG_PODMAN_NET[@]}"
 fi
 
 # --- docker exec into a container started before the run ----------------------
