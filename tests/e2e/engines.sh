@@ -38,13 +38,13 @@
 # a resolv.conf naming 127.0.0.1 (a read-only volume) so musl resolves
 # through that dnsmasq; the namespaces have only lo, no route out.
 
-ENG_DOCKER=/usr/bin/docker
-ENG_DOCKERD=/usr/sbin/dockerd
-ENG_CONTAINERD=/usr/bin/containerd
-ENG_PODMAN=/usr/bin/podman
-ENG_RUNC=/usr/sbin/runc
-ENG_COMPOSE=/usr/bin/docker-compose
-ENG_BUSYBOX=/bin/busybox
+ENG_DOCKER=${ENG_DOCKER:-/usr/bin/docker}
+ENG_DOCKERD=${ENG_DOCKERD:-/usr/sbin/dockerd}
+ENG_CONTAINERD=${ENG_CONTAINERD:-/usr/bin/containerd}
+ENG_PODMAN=${ENG_PODMAN:-/usr/bin/podman}
+ENG_RUNC=${ENG_RUNC:-/usr/sbin/runc}
+ENG_COMPOSE=${ENG_COMPOSE:-/usr/bin/docker-compose}
+ENG_BUSYBOX=${ENG_BUSYBOX:-/bin/busybox}
 ENG_START_TIMEOUT=${ENG_START_TIMEOUT:-60}
 
 ENG_CG2=	# the cgroup v2 mount
