@@ -64,7 +64,7 @@ define deploy_suite
 	[ $$rc -ne 0 ] && [ $$f -eq 0 ] && { echo "FAIL: $(1): exited with status $$rc"; f=1; }; \
 	[ $$((p + f + s)) -eq 0 ] && { echo "FAIL: $(1): ran no test"; f=1; }; \
 	[ "$${CI:-}" = true ] && f=$$((f + s)); \
-	echo "$$p passed, $$f failed$${s:+, $$s skipped} ($(notdir $(1)): $$(( $$(date +%s) - start )) s)"; \
+	sk=; [ $$s -gt 0 ] && sk=", $$s skipped"; echo "$$p passed, $$f failed$$sk ($(notdir $(1)): $$(( $$(date +%s) - start )) s)"; \
 	[ $$f -eq 0 ]
 endef
 

@@ -15,6 +15,8 @@ pkgs=(
 	valgrind
 	# tests/e2e/test_deploy.sh: manifest lint and checks
 	yamllint python3-yaml
+	# ... and the image root it stages (make image-root: static busybox)
+	busybox-static
 )
 missing=()
 for p in "${pkgs[@]}"; do

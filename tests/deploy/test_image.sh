@@ -193,7 +193,7 @@ if sensor "$D" "$MANIFEST" leakwatch /sys/fs/bpf="$NODE" &&
 	done
 	cid=$("${P[@]}" inspect -f '{{.Id}}' "$D")
 	mem=$(cat "/sys/fs/cgroup/memory/libpod_parent/libpod-$cid/memory.usage_in_bytes" 2>/dev/null)
-	[ -n "$mem" ] && lw_log "sensor container memory (cgroup, BPF maps included): $((mem >> 20)) MiB"
+	[ -n "$mem" ] && lw_log "sensor container memory (its memory cgroup): $((mem >> 20)) MiB"
 else
 	_lw_because "did not attach: $(tail -3 "$LW_TMP/$D.err" | tr '\n' ' ')"
 fi
