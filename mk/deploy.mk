@@ -10,8 +10,8 @@
 #   make test-systemd   deploy/leakwatch.service under a real systemd
 #                       (systemd-nspawn, tests/deploy/test_systemd.sh);
 #                       LW_SYSTEMD_HIERARCHY=unified|hybrid
-#   make test-image     the image in podman, run the way deploy/daemonset.yaml
-#                       says (tests/deploy/test_image.sh)
+#   make test-image     the image in podman and in a private dockerd, run the
+#                       way deploy/daemonset.yaml says (tests/deploy/test_image.sh)
 #
 # Both tests install what they need with apt-get (DEPLOY_PKGS) and end with
 # `N passed, N failed` like tests/run.sh (a SKIP fails under CI=true).
@@ -24,7 +24,7 @@ BUSYBOX ?= /bin/busybox
 IMAGE_ROOT := .output/image/$(IMAGE_ARCH)/rootfs
 # What the DaemonSet's probes and init container run (deploy/daemonset.yaml).
 BUSYBOX_LINKS := sh test date stat mount mountpoint
-DEPLOY_PKGS := debootstrap systemd-container podman runc busybox-static uidmap
+DEPLOY_PKGS := debootstrap systemd-container podman runc busybox-static uidmap docker.io
 
 .PHONY: image-root
 image-root: $(STATIC_BIN)

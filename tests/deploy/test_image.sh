@@ -23,10 +23,16 @@
 #   - stopped (the shutdown line) and started again, the sensor resumes
 #     the pins on the node: a host process that looked up before and
 #     connects after is caught;
-#   - the sysadmin-caps variant (deploy/overlays/sysadmin-caps) attaches.
+#   - the sysadmin-caps variant (deploy/overlays/sysadmin-caps) attaches;
+#   - in a private dockerd 20.10 (its own data and exec roots, no bridge, no
+#     iptables), the same image: the manifest's capabilities are refused
+#     ("unknown capability"), the sysadmin-caps variant attaches, its
+#     liveness probe passes and it catches a leak.
 #
 # podman 4.3 here: runc (crun refuses hybrid cgroups), cgroupfs, vfs
 # storage under the test's temp dir, explicit ulimits (no CAP_SYS_RESOURCE).
+# No registry is ever asked: every run says --pull never (the image is
+# built or loaded locally; a client container runs from a directory).
 # Names carry the test's pid; everything made is removed at exit.
 # shellcheck source-path=SCRIPTDIR/../e2e source=../e2e/lib.sh
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -59,9 +65,36 @@ NODE=$LW_TMP/node-bpf	# the node's /sys/fs/bpf
 _mounts=()
 _containers=()
 
+DK=$LW_TMP/dk		# the private dockerd's roots
+DK_PID=
+DOCKER=(docker -H "unix://$DK/sock")
+
+dockerd_stop()
+{
+	local c m
+	[ -n "$DK_PID" ] || return 0
+	for c in "${_containers[@]}"; do
+		"${DOCKER[@]}" rm -f "$c" >/dev/null 2>&1
+	done
+	"${DOCKER[@]}" rmi -f "localhost/$TAG" >/dev/null 2>&1
+	if [ "$(_lw_starttime "$DK_PID")" = "$DK_ST" ]; then
+		kill -TERM "$DK_PID"
+		for _ in $(seq 100); do
+			[ "$(_lw_starttime "$DK_PID")" = "$DK_ST" ] || break
+			sleep 0.1
+		done
+	fi
+	# what it left mounted under its roots, deepest first
+	for m in $(awk -v d="$DK/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	DK_PID=
+}
+
 cleanup()
 {
 	local c i
+	dockerd_stop
 	for c in "${_containers[@]}"; do
 		"${P[@]}" rm -f -t 5 "$c" >/dev/null 2>&1
 	done
@@ -90,8 +123,8 @@ sensor()
 	mapfile -t args < <("$LW_PY" "$MF" run-args "$mf" "$ctr" "$LW_TMP" "$@") || return 1
 	mapfile -t cmd < <("$LW_PY" "$MF" command "$mf" "$ctr") || return 1
 	_containers+=("$name")
-	"${P[@]}" run -d --name "$name" "${ULIMITS[@]}" --log-driver k8s-file "${args[@]}" "$TAG" \
-		"${cmd[@]}" >/dev/null
+	"${P[@]}" run -d --pull never --name "$name" "${ULIMITS[@]}" --log-driver k8s-file \
+		"${args[@]}" "$TAG" "${cmd[@]}" >/dev/null
 }
 
 logs()	# NAME: stdout to $LW_TMP/NAME.out, stderr to $LW_TMP/NAME.err
@@ -307,4 +340,84 @@ else
 	_lw_because "did not attach: $(tail -3 "$LW_TMP/${D}s.err" | tr '\n' ' ')"
 fi
 "${P[@]}" rm -f -t 10 "${D}s" >/dev/null 2>&1
+lw_end
+
+# --- a private dockerd 20.10 --------------------------------------------------------------------
+# dockerd_start: its own roots and socket, no bridge, no iptables; its
+# containerd under namespaces of the test's own.
+dockerd_start()
+{
+	mkdir -p "$DK"
+	dockerd --bridge=none --iptables=false --ip6tables=false --data-root "$DK/data" \
+		--exec-root "$DK/exec" -H "unix://$DK/sock" --pidfile "$DK/pid" \
+		--containerd-namespace "lwdk$$" --containerd-plugins-namespace "lwdkp$$" \
+		</dev/null >"$DK/log" 2>&1 &
+	DK_PID=$!
+	DK_ST=$(_lw_starttime "$DK_PID")
+	for _ in $(seq 100); do
+		"${DOCKER[@]}" version >/dev/null 2>&1 && return 0
+		kill -0 "$DK_PID" 2>/dev/null || break
+		sleep 0.2
+	done
+	return 1
+}
+
+# docker_sensor NAME MANIFEST: the sensor as MANIFEST says, in docker
+# (manifest.py's arguments are in the syntax both engines take)
+docker_sensor()
+{
+	local name=$1 mf=$2 args cmd
+	mapfile -t args < <("$LW_PY" "$MF" run-args "$mf" leakwatch "$LW_TMP" /sys/fs/bpf="$NODE") ||
+		return 1
+	mapfile -t cmd < <("$LW_PY" "$MF" command "$mf" leakwatch) || return 1
+	_containers+=("$name")
+	"${DOCKER[@]}" run -d --pull never --name "$name" "${args[@]}" "localhost/$TAG" "${cmd[@]}" \
+		2>&1 >/dev/null
+}
+
+if ! command -v dockerd >/dev/null 2>&1; then
+	lw_skip image-docker "dockerd not installed (make deploy-deps: docker.io)"
+	exit 0
+fi
+lw_begin image-docker-sysadmin-caps
+if ! dockerd_start; then
+	_lw_because "dockerd did not start: $(tail -2 "$DK/log" | tr '\n' ' ')"
+elif ! "${P[@]}" save -q --format docker-archive -o "$LW_TMP/image.tar" "$TAG" ||
+	! "${DOCKER[@]}" load -q -i "$LW_TMP/image.tar" >/dev/null; then
+	_lw_because "podman save | docker load failed"
+else
+	lw_log "$("${DOCKER[@]}" version --format 'dockerd {{.Server.Version}}')"
+	# the manifest as it is: refused by name
+	out=$(docker_sensor "${D}k" "$MANIFEST")
+	grep -q 'unknown capability: "CAP_BPF"' <<<"$out" ||
+		_lw_because "the manifest's capabilities in docker: '$(head -1 <<<"$out")'"
+	"${DOCKER[@]}" rm -f "${D}k" >/dev/null 2>&1
+	out=$(docker_sensor "${D}v" "$LW_ROOT/deploy/overlays/sysadmin-caps") ||
+		_lw_because "the sysadmin-caps variant: $out"
+	ok=
+	for _ in $(seq 100); do
+		"${DOCKER[@]}" logs "${D}v" 2>&1 | grep -q 'leakwatch: watching the host' && ok=1 && break
+		sleep 0.1
+	done
+	if [ -n "$ok" ]; then
+		mapfile -t probe < <("$LW_PY" "$MF" probe "$MANIFEST" leakwatch livenessProbe)
+		ok=
+		for _ in $(seq 40); do
+			"${DOCKER[@]}" exec "${D}v" "${probe[@]}" >/dev/null 2>&1 && ok=1 && break
+			sleep 0.25
+		done
+		[ -n "$ok" ] || _lw_because "liveness probe fails in docker"
+		hpid=$(ip netns exec "$LW_NS" sh -c 'echo $$; exec "$0" far.example.net 80 >/dev/null 2>&1' \
+			"$LW_HELPERS/tcp-connect")
+		for _ in $(seq 50); do
+			"${DOCKER[@]}" logs "${D}v" >"$LW_TMP/dk.out" 2>/dev/null
+			lw_report "$LW_TMP/dk.out" has-verdict --pid "$hpid" >/dev/null 2>&1 && break
+			sleep 0.1
+		done
+		lw_expect "$LW_TMP/dk.out" has-verdict --pid "$hpid" --kind direct --address 133.242.1.10
+	else
+		_lw_because "did not attach: $("${DOCKER[@]}" logs "${D}v" 2>&1 | grep -v '^{' | tail -3 | tr '\n' ' ')"
+	fi
+fi
+dockerd_stop
 lw_end

@@ -213,7 +213,7 @@ else
 	esac
 fi
 t2=$(date +%s.%N)
-lw_log "rootfs $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s, boot $(printf '%.1f' "$(echo "$t2 - $t1" | bc)") s ($HIER cgroups, system $state)"
+lw_log "$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "rootfs %.1f s, boot %.1f s", b - a, c - b }') ($HIER cgroups, system $state)"
 if ! lw_end; then
 	exit 1
 fi
