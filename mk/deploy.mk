@@ -69,11 +69,11 @@ define deploy_suite
 endef
 
 .PHONY: test-systemd
-test-systemd: deploy-deps deps
+test-systemd: deps deploy-deps
 	$(Q)$(MAKE) $(BIN) $(STATIC_BIN) build-tests
 	$(call deploy_suite,tests/deploy/test_systemd.sh)
 
 .PHONY: test-image
-test-image: deploy-deps deps
+test-image: deps deploy-deps
 	$(Q)$(MAKE) $(BIN) $(STATIC_BIN) build-tests image-root
 	$(call deploy_suite,tests/deploy/test_image.sh)

@@ -910,6 +910,8 @@ static size_t event_size(uint32_t type)
 		return sizeof(struct lw_exit_event);
 	case LW_EV_LIBC_LOOKUP:
 		return sizeof(struct lw_libc_event);
+	case LW_EV_CGROUP_MKDIR:
+		return sizeof(struct lw_cgroup_event);
 	default:
 		return 0;
 	}
@@ -926,6 +928,9 @@ int tracker_handle(struct tracker *t, const void *data, size_t size)
 		t->stats.bad_events++;
 		return -EINVAL;
 	}
+	/* About a cgroup, not about its maker: no process record. */
+	if (h->type == LW_EV_CGROUP_MKDIR)
+		return 0;
 	p = proc_get(t, h);
 	if (!p)
 		return -ENOMEM;
