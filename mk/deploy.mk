@@ -8,8 +8,9 @@
 #                       ./leakwatch-static and Debian's busybox-static, then
 #                       built as $(IMAGE) (default leakwatch:VERSION)
 #   make test-systemd   deploy/leakwatch.service under a real systemd
-#                       (systemd-nspawn, tests/deploy/test_systemd.sh);
-#                       LW_SYSTEMD_HIERARCHY=unified|hybrid
+#                       (systemd-nspawn, tests/deploy/test_systemd.sh), with
+#                       unified and hybrid cgroups (LW_SYSTEMD_HIERARCHY=
+#                       unified or hybrid: only that one)
 #   make test-image     the image in podman and in a private dockerd, run the
 #                       way deploy/daemonset.yaml says (tests/deploy/test_image.sh)
 #
@@ -55,10 +56,11 @@ deploy-deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		$$missing >/dev/null; }; fi
 
-# deploy_suite SCRIPT: run it, show its lines, count them, time it.
+# deploy_suite SCRIPT [VAR=VALUE...]: run it, show its lines, count them,
+# time it.
 define deploy_suite
 	$(Q)start=$$(date +%s); out=$$(mktemp); \
-	OUTPUT=$(OUTPUT) LW_BIN=$(abspath $(BIN)) bash $(1) >$$out 2>&1; rc=$$?; cat $$out; \
+	OUTPUT=$(OUTPUT) LW_BIN=$(abspath $(BIN)) $(2) bash $(1) >$$out 2>&1; rc=$$?; cat $$out; \
 	p=$$(grep -c '^PASS: ' $$out); f=$$(grep -c '^FAIL: ' $$out); s=$$(grep -c '^SKIP: ' $$out); \
 	rm -f $$out; \
 	[ $$rc -ne 0 ] && [ $$f -eq 0 ] && { echo "FAIL: $(1): exited with status $$rc"; f=1; }; \
@@ -68,10 +70,13 @@ define deploy_suite
 	[ $$f -eq 0 ]
 endef
 
+# Both cgroup layouts of the container: unified (most production hosts) and
+# hybrid (the cgroup v2 mount at /sys/fs/cgroup/unified).
 .PHONY: test-systemd
 test-systemd: deps deploy-deps
 	$(Q)$(MAKE) $(BIN) $(STATIC_BIN) build-tests
-	$(call deploy_suite,tests/deploy/test_systemd.sh)
+	$(call deploy_suite,tests/deploy/test_systemd.sh,LW_SYSTEMD_HIERARCHY=$(or $(LW_SYSTEMD_HIERARCHY),unified))
+	$(if $(LW_SYSTEMD_HIERARCHY),,$(call deploy_suite,tests/deploy/test_systemd.sh,LW_SYSTEMD_HIERARCHY=hybrid))
 
 .PHONY: test-image
 test-image: deps deploy-deps

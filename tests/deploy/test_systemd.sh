@@ -25,7 +25,8 @@
 #   - `systemd-analyze security` gives the unit's exposure (printed).
 #
 # LW_SYSTEMD_HIERARCHY=unified (default) or hybrid: the container's cgroup
-# layout (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY). LW_KEEP=1 keeps the temp dir.
+# layout (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY); `make test-systemd` runs both.
+# LW_KEEP=1 keeps the temp dir.
 #
 # The daemon runs in the container's pid namespace: the kernel reports host
 # pids, its /proc is the container's. Until the sensor translates pids, a
@@ -143,17 +144,17 @@ process_fields()	# COMM: the process object of its last report, for the record
 }
 
 # --- the system ------------------------------------------------------------------
-lw_begin systemd-boot
+lw_begin "systemd-$HIER-boot"
 t0=$(date +%s.%N)
 rootfs=$("$LW_ROOT/tests/deploy/systemd_rootfs.sh") || {
-	lw_fail systemd-boot "could not build the Debian 12 root file system"
+	lw_fail "systemd-$HIER-boot" "could not build the Debian 12 root file system"
 	exit 1
 }
 t1=$(date +%s.%N)
 mkdir -p "$LW_TMP/upper" "$LW_TMP/work" "$M" "$BPF"
 mount -t overlay "overlay-$NAME" -o "lowerdir=$rootfs,upperdir=$LW_TMP/upper,workdir=$LW_TMP/work" \
 	"$M" || {
-	lw_fail systemd-boot "overlay mount"
+	lw_fail "systemd-$HIER-boot" "overlay mount"
 	exit 1
 }
 _mounts+=("$M")
@@ -228,14 +229,16 @@ if ! lw_dnsmasq_start "$NS" "${LW_STD_DNS[@]}"; then
 fi
 
 # --- start, and a leak ----------------------------------------------------------
-lw_begin systemd-start-catches-leak
+lw_begin "systemd-$HIER-start-catches-leak"
 out=$(in_ct systemctl daemon-reload 2>&1 && in_ct systemctl enable --now leakwatch 2>&1) ||
 	_lw_because "enable --now: $out"
 if wait_journal 1 'leakwatch: watching the host'; then
 	first=$(journal | head -1)
+	want=/sys/fs/cgroup
+	[ "$HIER" = hybrid ] && want=/sys/fs/cgroup/unified
 	case "$first" in
-	"leakwatch: daemon "*" starting, cgroup v2 at /sys/fs/cgroup"*) ;;
-	*) _lw_because "first line '$first'" ;;
+	"leakwatch: daemon "*" starting, cgroup v2 at $want") ;;
+	*) _lw_because "first line '$first', want the cgroup v2 mount $want" ;;
 	esac
 	client lwc-first leak.example.net
 	grep -q 'errno 101' "$LW_OUT" || _lw_because "client: $(head -2 "$LW_OUT" | tr '\n' ' ')"
@@ -258,7 +261,7 @@ st=$(stat -c '%a' "$M/var/log/leakwatch" 2>/dev/null)
 lw_end
 
 # --- reload -----------------------------------------------------------------------
-lw_begin systemd-reload-rereads-config
+lw_begin "systemd-$HIER-reload-rereads-config"
 # A name no process has asked yet: an address once answered to a name
 # that was not allowed stays evidence (README, allow-name).
 lw_config "$M/etc/leakwatch.conf" "${CONF_BASE[@]}" 'allow-name = leak.example.com'
@@ -279,7 +282,7 @@ lw_config "$M/etc/leakwatch.conf" "${CONF_BASE[@]}"
 lw_end
 
 # --- metrics ---------------------------------------------------------------------
-lw_begin systemd-metrics-readable-by-nobody
+lw_begin "systemd-$HIER-metrics-readable-by-nobody"
 # rewritten every second (--metrics-interval 1): the verdicts above show
 # within a few
 for _ in $(seq 50); do
@@ -296,7 +299,7 @@ st=$(in_ct stat -c '%a %U' /run/leakwatch/metrics.prom)
 lw_end
 
 # --- restart: the taint survives in the pins ------------------------------------------
-lw_begin systemd-restart-keeps-taint
+lw_begin "systemd-$HIER-restart-keeps-taint"
 _lw_runs=$((_lw_runs + 1))
 rout=$LW_TMP/client$_lw_runs.out
 in_ct rm -f /run/lw-go
@@ -339,7 +342,7 @@ out=$("$LW_PY" - "$LOG" <<-'EOF' 2>&1
 lw_end
 
 # --- stop -----------------------------------------------------------------------------
-lw_begin systemd-stop-line
+lw_begin "systemd-$HIER-stop-line"
 in_ct systemctl stop leakwatch || _lw_because "systemctl stop failed"
 journal | tail -1 | grep -qE '^leakwatch: stopped on SIGTERM: [0-9]+ reports' ||
 	_lw_because "last line '$(journal | tail -1)'"
@@ -347,7 +350,7 @@ journal | tail -1 | grep -qE '^leakwatch: stopped on SIGTERM: [0-9]+ reports' ||
 lw_end
 
 # --- broken starts end in "failed" -----------------------------------------------------
-lw_begin systemd-bad-config-fails-at-once
+lw_begin "systemd-$HIER-bad-config-fails-at-once"
 echo 'window = soon' >>"$M/etc/leakwatch.conf"
 in_ct systemctl start leakwatch >/dev/null 2>&1
 for _ in $(seq 50); do
@@ -364,7 +367,7 @@ in_ct systemctl reset-failed leakwatch
 
 # An error that restarting cannot fix (a log file it may not write): three
 # starts, then "failed", not a restart every 5 s for ever.
-lw_begin systemd-repeated-failure-ends-failed
+lw_begin "systemd-$HIER-repeated-failure-ends-failed"
 sed -i 's|^LEAKWATCH_OPTS="|LEAKWATCH_OPTS="--output /etc/leakwatch.jsonl |' "$M/etc/default/leakwatch"
 in_ct systemctl start leakwatch >/dev/null 2>&1
 for _ in $(seq 300); do
@@ -380,7 +383,7 @@ lw_log "state $st, result $res after $(in_ct systemctl show -P NRestarts leakwat
 lw_end
 
 # --- systemd-analyze security ----------------------------------------------------------
-lw_begin systemd-analyze-security
+lw_begin "systemd-$HIER-analyze-security"
 out=$(in_ct systemd-analyze security --no-pager leakwatch.service 2>&1)
 line=$(grep 'Overall exposure level' <<<"$out")
 score=$(sed -n 's/.*: \([0-9.]*\) .*/\1/p' <<<"$line")
