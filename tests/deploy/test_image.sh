@@ -85,9 +85,10 @@ dockerd_stop()
 		done
 	fi
 	# what it left mounted under its roots, deepest first
-	for m in $(awk -v d="$DK/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do
-		umount "$m" 2>/dev/null || umount -l "$m"
-	done
+	awk -v d="$DK/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r |
+		while read -r m; do
+			umount "$m" 2>/dev/null || umount -l "$m"
+		done
 	DK_PID=
 }
 
@@ -238,6 +239,7 @@ fi
 # --- a host process's leak and another container's ---------------------------------------------
 lw_begin image-host-and-container-leaks-identified
 # the host's: its pid from the inner shell, which execs it
+# shellcheck disable=SC2016 # the inner sh's
 hpid=$(ip netns exec "$LW_NS" sh -c 'echo $$; exec "$0" far.example.net 80 >/dev/null 2>&1' \
 	"$LW_HELPERS/tcp-connect")
 # the container's: a static musl client in a container of its own, in the
@@ -326,7 +328,8 @@ mkdir -p "$LW_TMP/plain2"
 V=$LW_ROOT/deploy/overlays/sysadmin-caps
 if sensor "${D}s" "$V" leakwatch /sys/fs/bpf="$LW_TMP/plain2" &&
 	wait_line "${D}s" 1 'leakwatch: watching the host'; then
-	hpid=$(ip netns exec "$LW_NS" sh -c 'echo $$; exec "$0" far.example.net 80 >/dev/null 2>&1' \
+	# shellcheck disable=SC2016 # the inner sh's
+hpid=$(ip netns exec "$LW_NS" sh -c 'echo $$; exec "$0" far.example.net 80 >/dev/null 2>&1' \
 		"$LW_HELPERS/tcp-connect")
 	for _ in $(seq 50); do
 		logs "${D}s"
@@ -371,6 +374,7 @@ docker_sensor()
 		return 1
 	mapfile -t cmd < <("$LW_PY" "$MF" command "$mf" leakwatch) || return 1
 	_containers+=("$name")
+	# shellcheck disable=SC2069 # its error message out, the container id not
 	"${DOCKER[@]}" run -d --pull never --name "$name" "${args[@]}" "localhost/$TAG" "${cmd[@]}" \
 		2>&1 >/dev/null
 }
@@ -407,7 +411,8 @@ else
 			sleep 0.25
 		done
 		[ -n "$ok" ] || _lw_because "liveness probe fails in docker"
-		hpid=$(ip netns exec "$LW_NS" sh -c 'echo $$; exec "$0" far.example.net 80 >/dev/null 2>&1' \
+		# shellcheck disable=SC2016 # the inner sh's
+hpid=$(ip netns exec "$LW_NS" sh -c 'echo $$; exec "$0" far.example.net 80 >/dev/null 2>&1' \
 			"$LW_HELPERS/tcp-connect")
 		for _ in $(seq 50); do
 			"${DOCKER[@]}" logs "${D}v" >"$LW_TMP/dk.out" 2>/dev/null

@@ -193,7 +193,8 @@ env_h=()
 NSPAWN_PID=$!
 # The container's PID 1: the process below nspawn whose innermost pid is 1.
 for _ in $(seq 100); do
-	for p in $(cat "/proc/$NSPAWN_PID/task/$NSPAWN_PID/children" 2>/dev/null); do
+	read -ra kids <"/proc/$NSPAWN_PID/task/$NSPAWN_PID/children" 2>/dev/null
+	for p in "${kids[@]}"; do
 		[ "$(awk '/^NSpid:/ { print $NF }' "/proc/$p/status" 2>/dev/null)" = 1 ] && P1=$p
 	done
 	[ -n "$P1" ] && break
