@@ -22,6 +22,7 @@
 #   - `systemctl stop` logs the shutdown line;
 #   - a config that does not parse fails the start at once (no restarts),
 #     a failure that repeats ends in "failed" (the start limit);
+#   - without bpffs at /sys/fs/bpf the unit starts, with pinning off;
 #   - `systemd-analyze security` gives the unit's exposure (printed).
 #
 # LW_SYSTEMD_HIERARCHY=unified (default) or hybrid: the container's cgroup
@@ -381,6 +382,27 @@ res=$(in_ct systemctl show -P Result leakwatch)
 in_ct journalctl -q --no-pager -o cat -u leakwatch | grep -q 'Start request repeated too quickly' ||
 	_lw_because "no 'Start request repeated too quickly' (the start limit)"
 lw_log "state $st, result $res after $(in_ct systemctl show -P NRestarts leakwatch) restarts"
+lw_end
+
+# --- a host without bpffs ----------------------------------------------------------------
+# /sys/fs/bpf unmounted under the container's (read-only) /sys: the mkdir
+# fails (ignored), the daemon says "pinning off" once and runs.
+lw_begin "systemd-$HIER-no-bpffs-runs-without-pins"
+in_ct systemctl reset-failed leakwatch
+sed -i 's|^LEAKWATCH_OPTS="--output /etc/leakwatch.jsonl |LEAKWATCH_OPTS="|' "$M/etc/default/leakwatch"
+in_ct umount /sys/fs/bpf || _lw_because "could not unmount the container's bpffs"
+n=$(journal | grep -c 'leakwatch: watching the host')
+in_ct systemctl start leakwatch || _lw_because "systemctl start failed"
+if wait_journal $((n + 1)) 'leakwatch: watching the host'; then
+	journal | grep -q '^leakwatch: pinning off: cannot mount bpffs on /sys/fs/bpf' ||
+		_lw_because "no 'pinning off' line: $(journal | tail -3 | tr '\n' ' ')"
+	sleep 1
+	st=$(in_ct systemctl show -P ActiveState leakwatch)
+	[ "$st" = active ] || _lw_because "state '$st'"
+else
+	_lw_because "not attached: $(journal | tail -3 | tr '\n' ' ')"
+fi
+in_ct systemctl stop leakwatch
 lw_end
 
 # --- systemd-analyze security ----------------------------------------------------------
