@@ -408,6 +408,12 @@ int cmd_daemon(int argc, char **argv)
 			"leakwatch: no cgroup v2 hierarchy is mounted (see /proc/mounts)\n");
 		goto out;
 	}
+	/* A refusal is one line: the capabilities before the first line. */
+	if (privilege_check(s.sensor.err, sizeof(s.sensor.err))) {
+		fprintf(stderr, "leakwatch daemon: missing capabilities:%s (run it as root)\n",
+			s.sensor.err);
+		goto out;
+	}
 	/* The first line: the notices session_start may print (DNS capture
 	 * fallback, libc probes, pins) come after it, then "watching". */
 	fprintf(stderr, "leakwatch: daemon %s starting, cgroup v2 at %s\n", LW_VERSION, mount);
