@@ -190,6 +190,14 @@ static bool allowable_name(const char *s)
 	return name_validate(s, NULL, 0) == 0;
 }
 
+/* A numeric getaddrinfo() names a destination by its address: no name. */
+static bool is_address(const char *s)
+{
+	uint8_t a[16];
+
+	return addr_parse(s, a) == 0;
+}
+
 const char *ci_allow_line(uint8_t kind, const char *reserved, const char *dest_name,
 			  const uint8_t addr[16], bool has_addr, char *buf, size_t len)
 {
@@ -198,7 +206,7 @@ const char *ci_allow_line(uint8_t kind, const char *reserved, const char *dest_n
 	buf[0] = '\0';
 	/* A follow-on is about where the traffic went: the narrowest
 	 * exception is that destination, not every window the name opens. */
-	if (kind == VERDICT_FOLLOW_ON && allowable_name(dest_name))
+	if (kind == VERDICT_FOLLOW_ON && allowable_name(dest_name) && !is_address(dest_name))
 		snprintf(buf, len, "allow-destination = %s", dest_name);
 	else if (kind != VERDICT_FOLLOW_ON && allowable_name(reserved))
 		snprintf(buf, len, "allow-name = %s", reserved);
@@ -303,10 +311,13 @@ static void finding_text(FILE *out, const struct ci_finding *f)
 		esc(d->name, dname, sizeof(dname));
 	switch (f->v->kind) {
 	case VERDICT_DIRECT:
-		fprintf(out, "%s: traffic to %s%s%s%s, an answer to the reserved name %s", name,
-			dest, dname[0] ? " (" : "", dname, dname[0] ? ")" : "", name);
-		if (d && d->asked_by_pid)
-			fprintf(out, " asked by pid %u", d->asked_by_pid);
+		fprintf(out, "traffic to %s%s%s%s, an answer to the reserved name %s", dest,
+			dname[0] ? " (" : "", dname, dname[0] ? ")" : "", name);
+		if (d && d->asked_by_pid) {
+			esc(d->asked_by_comm, comm, sizeof(comm));
+			fprintf(out, " asked by pid %u%s%s%s", d->asked_by_pid, comm[0] ? " (" : "",
+				comm, comm[0] ? ")" : "");
+		}
 		break;
 	case VERDICT_FOLLOW_ON:
 		fprintf(out, "traffic to %s (%s) right after a lookup of the reserved name %s",
