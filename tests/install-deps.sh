@@ -15,6 +15,8 @@ pkgs=(
 	valgrind
 	# tests/e2e/test_deploy.sh: manifest lint and checks
 	yamllint python3-yaml
+	# tests/e2e/test_ci_output.sh: JUnit XML checked against a schema
+	libxml2-utils
 )
 missing=()
 for p in "${pkgs[@]}"; do

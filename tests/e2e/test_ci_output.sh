@@ -114,7 +114,7 @@ lw_expect_true "the step summary grew with --annotations none" test "$(wc -c <"$
 lw_end
 
 other=$LW_TMP/other-summary.md
-GITHUB_ACTIONS= run_ci "$LW_TMP/explicit.jsonl" --config "$LW_CONF" \
+GITHUB_ACTIONS='' run_ci "$LW_TMP/explicit.jsonl" --config "$LW_CONF" \
 	--annotations github --step-summary "$other" -- "${leaky[@]}"
 lw_begin ci-explicit-flags-elsewhere
 lw_expect_rc 3
@@ -122,7 +122,7 @@ lw_expect_ci annotations "$LW_OUT" --errors 2 --warnings 0 --after command-outpu
 lw_expect_ci summary "$other" --tables 2 --rows 2
 lw_end
 
-GITHUB_ACTIONS= run_ci "$LW_TMP/plain.jsonl" --config "$LW_CONF" -- "${leaky[@]}"
+GITHUB_ACTIONS='' run_ci "$LW_TMP/plain.jsonl" --config "$LW_CONF" -- "${leaky[@]}"
 lw_begin ci-no-annotations-outside-github
 lw_expect_rc 3
 lw_expect_true "a workflow command without GITHUB_ACTIONS" test -z "$(grep '^::' "$LW_OUT")"
