@@ -136,8 +136,9 @@ hostile_name='x\010::error::forged%0A\013,:|`<b>&amp;"'"'"'.foo.localhost'
 hsum=$LW_TMP/hostile-summary.md
 hjunit=$LW_TMP/hostile.xml
 r=$LW_TMP/hostile.jsonl
+hbase=$LW_TMP/hostile-baseline.conf
 GITHUB_STEP_SUMMARY=$hsum run_ci "$r" --config "$LW_CONF" --fail-on high \
-	--junit "$hjunit" -- sh -c '
+	--junit "$hjunit" --write-baseline "$hbase" -- sh -c '
 	"$0" "$1" leak.example.net 80 "$(printf "a\n::error::forged%%0A\r|\`<i>&x,y:z")" "$(printf "\x01\xff\xfe")"
 	dig +time=1 +tries=1 @127.0.0.1 "$2" A >/dev/null
 	exit 0' "$LW_PY" "$LW_E2E/hostile.py" "$hostile_name"
@@ -152,6 +153,12 @@ lw_expect_true "a forged workflow command reached a line start" test -z \
 lw_expect_ci summary "$hsum" --tables 2 --rows 2
 lw_expect_xsd "$hjunit"
 lw_expect_ci junit "$hjunit" --testcases 2 --failures 1 --contains 'forged'
+# The baseline: comments and exceptions only, and it loads.
+lw_expect_true "the hostile baseline does not load" "$LW_BIN" policy --config "$hbase"
+lw_expect_true "a hostile byte started a line of the baseline" test -z \
+	"$(grep -vE '^(#.*|global = 198\.18\.0\.0/15|allow-name = leak\.example\.net[[:blank:]]# .*|)$' "$hbase")"
+lw_expect_true "the unallowable name is not a comment in the baseline" grep -q \
+	'^# no config line can allow this (not a plain host name): answer (medium) of x' "$hbase"
 lw_end
 
 # A baseline: the same run passes with it, a new leak still fails.
