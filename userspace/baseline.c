@@ -22,6 +22,7 @@
 #include "ci_report.h"
 
 #define COMMENT_MAX 240 /* a line stays well under the parser's 1024 bytes */
+#define NAME_SHOWN 80	/* bytes of a reserved name in a comment */
 
 struct entry {
 	char line[DNS_TEXT_MAX + 32]; /* "allow-name = ..."; "" when none */
@@ -62,11 +63,13 @@ static void describe(char *buf, size_t len, const struct tproc *p, const struct 
 {
 	char comm[LW_COMM_LEN * 4 + 1], name[DNS_TEXT_MAX * 4];
 	const char *c = ci_comm(p);
+	size_t n;
 
 	text_escape(c, strlen(c), comm, sizeof(comm));
-	text_escape(v->name, strlen(v->name), name, sizeof(name));
-	if (strlen(name) > 80)
-		memcpy(name + 77, "...", 4);
+	n = strlen(v->name);
+	text_escape(v->name, n < NAME_SHOWN ? n : NAME_SHOWN, name, sizeof(name) - 3);
+	if (n > NAME_SHOWN)
+		strcat(name, "...");
 	snprintf(buf, len, "%s (%s) of %s, seen in %s pid %u at %s", verdict_kind_name(v->kind),
 		 severity_name(v->severity), name, comm, p->tgid, when);
 }

@@ -154,25 +154,23 @@ const char *ci_comm(const struct tproc *p)
 
 const char *ci_cmdline_head(const struct tproc *p, char *buf, size_t len)
 {
-	char arg[CMDLINE_HEAD * 4 + 1];
-	size_t off, pos = 0;
+	char raw[CMDLINE_HEAD] = "";
+	size_t i, n, total;
 
 	buf[0] = '\0';
-	if (!p->info_read || !p->info.cmdline_len)
+	if (!p->info_read || !p->info.cmdline_len || len < 8)
 		return buf;
-	for (off = 0; off < p->info.cmdline_len && pos < CMDLINE_HEAD;) {
-		size_t n = strnlen(p->info.cmdline + off, p->info.cmdline_len - off);
-		size_t cut = n < CMDLINE_HEAD ? n : CMDLINE_HEAD;
-
-		text_escape(p->info.cmdline + off, cut, arg, sizeof(arg));
-		pos += (size_t)snprintf(buf + pos, len > pos ? len - pos : 0, "%s%s",
-					off ? " " : "", arg);
-		if (pos >= len)
-			break;
-		off += n + 1;
-	}
-	if (pos >= CMDLINE_HEAD && len > 4)
-		snprintf(buf + (pos < len - 4 ? pos : len - 4), 4, "...");
+	total = p->info.cmdline_len;
+	while (total && !p->info.cmdline[total - 1])
+		total--; /* the last argument's NUL */
+	n = total < sizeof(raw) ? total : sizeof(raw);
+	memcpy(raw, p->info.cmdline, n);
+	for (i = 0; i < n; i++)
+		if (!raw[i])
+			raw[i] = ' '; /* arguments joined as the text report shows them */
+	text_escape(raw, n, buf, len - 3);
+	if (total > n)
+		strcat(buf, "...");
 	return buf;
 }
 
