@@ -817,7 +817,7 @@ static bool dest_has(const struct tproc *p, const struct tverdict *v)
 	return ci_verdict_dest(p, v) != NULL;
 }
 
-static void allow_dests_of(struct tproc *p, const struct policy *pol)
+void ci_allow_destinations_of(struct tproc *p, const struct policy *pol)
 {
 	struct tverdict dropped;
 	size_t i, k;
@@ -855,7 +855,7 @@ void ci_apply_allow_destinations(struct tracker *t, const struct policy *pol)
 	if (!t || !pol || !pol->n_allow_dests)
 		return;
 	for (p = tracker_first(t); p; p = tracker_next(t, p))
-		allow_dests_of(p, pol);
+		ci_allow_destinations_of(p, pol);
 }
 
 static bool env_true(const char *name)

@@ -67,6 +67,8 @@ bool ci_parse_opt(struct ci_opts *o, int opt, const char *arg, int *err);
 /* Drop the destination verdicts `allow-destination` allows from every
  * tracked process (call before anything is reported). */
 void ci_apply_allow_destinations(struct tracker *t, const struct policy *p);
+/* The same for one process record. */
+void ci_allow_destinations_of(struct tproc *p, const struct policy *pol);
 
 /* Write every CI output asked for. 0, or 1 when one could not be written
  * (one line on stderr each). */

@@ -3,6 +3,7 @@
  * Unit tests of run's CI output escapers and "to allow" lines
  * (userspace/ci_report.c): GitHub workflow commands, Markdown, XML 1.0.
  */
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +264,81 @@ static void test_allow_lines(void)
 		     "the root");
 }
 
+static void add_dest(struct tproc *p, const char *addr, uint16_t port, uint8_t proto,
+		     const char *name, uint8_t kind)
+{
+	struct tdest *d = &p->dests[p->n_dests++];
+
+	memset(d, 0, sizeof(*d));
+	addr_parse(addr, d->addr);
+	d->port = port;
+	d->proto = proto;
+	d->global = true;
+	d->verdict = kind;
+	d->severity = SEV_HIGH;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	snprintf(d->via, sizeof(d->via), "%s", "autodiscover.example.com");
+}
+
+static void add_verdict(struct tproc *p, const char *addr, uint16_t port, uint8_t kind)
+{
+	struct tverdict *v = &p->verdicts[p->n_verdicts++];
+
+	memset(v, 0, sizeof(*v));
+	v->kind = kind;
+	v->severity = SEV_HIGH;
+	snprintf(v->name, sizeof(v->name), "%s", "autodiscover.example.com");
+	addr_parse(addr, v->addr);
+	v->has_addr = true;
+	v->port = port;
+	v->proto = IPPROTO_TCP;
+}
+
+/* allow-destination on a process record: the allowed destinations lose
+ * their verdict (and verdicts[] its entry, once no destination holds it);
+ * the others keep theirs. */
+static void test_allow_destinations_of(void)
+{
+	static const char config[] = "allow-destination = ordinary.co\n";
+	struct tdest dests[5];
+	struct tverdict verdicts[5];
+	struct tproc p = { .dests = dests, .verdicts = verdicts };
+	char err[POLICY_ERR_LEN];
+	struct policy pol;
+	size_t i;
+
+	if (!ASSERT_OK(policy_init(&pol), "init"))
+		return;
+	if (!ASSERT_OK(policy_apply_line(&pol, config, err, sizeof(err)), err))
+		goto out;
+	add_dest(&p, "198.18.0.30", 443, IPPROTO_TCP, "www.ordinary.co", VERDICT_FOLLOW_ON);
+	add_dest(&p, "198.18.0.31", 25, IPPROTO_TCP, "smtp.sendgrid.net", VERDICT_FOLLOW_ON);
+	add_dest(&p, "198.18.0.32", 53, IPPROTO_TCP, "ns.ordinary.co", VERDICT_FOLLOW_ON);
+	add_dest(&p, "198.18.0.32", 53, IPPROTO_UDP, "other.net", VERDICT_FOLLOW_ON);
+	add_dest(&p, "198.18.0.33", 80, IPPROTO_TCP, "", VERDICT_DIRECT);
+	add_verdict(&p, "198.18.0.30", 443, VERDICT_FOLLOW_ON);
+	add_verdict(&p, "198.18.0.31", 25, VERDICT_FOLLOW_ON);
+	add_verdict(&p, "198.18.0.32", 53, VERDICT_FOLLOW_ON);
+	add_verdict(&p, "198.18.0.33", 80, VERDICT_DIRECT);
+	ci_allow_destinations_of(&p, &pol);
+	ASSERT_EQ(dests[0].verdict, VERDICT_NONE, "an allowed destination");
+	ASSERT_STREQ(dests[0].via, "", "no via without a verdict");
+	ASSERT_STREQ(dests[0].name, "www.ordinary.co", "the name stays");
+	ASSERT_EQ(dests[1].verdict, VERDICT_FOLLOW_ON, "another name keeps its verdict");
+	ASSERT_EQ(dests[2].verdict, VERDICT_NONE, "allowed over tcp");
+	ASSERT_EQ(dests[3].verdict, VERDICT_FOLLOW_ON, "the same address over udp, another name");
+	ASSERT_EQ(dests[4].verdict, VERDICT_DIRECT, "no name: not covered");
+	if (!ASSERT_EQ(p.n_verdicts, 3, "one verdict dropped"))
+		goto out;
+	for (i = 0; i < p.n_verdicts; i++)
+		ASSERT_FALSE(verdicts[i].port == 443, "the allowed verdict is gone");
+	ASSERT_EQ(verdicts[0].port, 25, "order kept");
+	ASSERT_EQ(verdicts[1].port, 53, "held by the udp destination still");
+	ASSERT_EQ(verdicts[2].kind, VERDICT_DIRECT, "the direct verdict stays");
+out:
+	policy_free(&pol);
+}
+
 int main(void)
 {
 	RUN_TEST(test_github_data);
@@ -273,5 +349,6 @@ int main(void)
 	RUN_TEST(test_xml_forbidden);
 	RUN_TEST(test_xml_any_bytes);
 	RUN_TEST(test_allow_lines);
+	RUN_TEST(test_allow_destinations_of);
 	return test_summary();
 }
