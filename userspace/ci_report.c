@@ -285,13 +285,22 @@ static void allow_text(const struct ci_finding *f, char *buf, size_t len)
 		      buf, len);
 }
 
+/* The reserved name behind a verdict, escaped; a direct verdict whose
+ * answer the kernel matched but userspace no longer holds has none. */
+static const char *reserved_text(const struct ci_finding *f, char *buf, size_t len)
+{
+	if (!f->v->name[0])
+		return "(name not recorded)";
+	return esc(f->v->name, buf, len);
+}
+
 /* One line: "direct leak (high) of leak.example.net". */
 static void title_text(FILE *out, const struct ci_finding *f)
 {
 	char name[NAME_TEXT];
 
 	fprintf(out, "leakwatch: %s leak (%s) of %s", verdict_kind_name(f->v->kind),
-		severity_name(f->v->severity), esc(f->v->name, name, sizeof(name)));
+		severity_name(f->v->severity), reserved_text(f, name, sizeof(name)));
 }
 
 /* What happened, where it went, who sent it, how to allow it: lines. */
@@ -301,8 +310,9 @@ static void finding_text(FILE *out, const struct ci_finding *f)
 	char comm[LW_COMM_LEN * 4 + 1], cmd[CMDLINE_HEAD * 4 + 8];
 	const struct tdest *d = f->d;
 	const struct tproc *p = f->p;
+	const char *rn;
 
-	esc(f->v->name, name, sizeof(name));
+	rn = reserved_text(f, name, sizeof(name));
 	dest_text(f, dest, sizeof(dest));
 	dname[0] = '\0';
 	if (d && d->name[0])
@@ -310,7 +320,7 @@ static void finding_text(FILE *out, const struct ci_finding *f)
 	switch (f->v->kind) {
 	case VERDICT_DIRECT:
 		fprintf(out, "traffic to %s%s%s%s, an answer to the reserved name %s", dest,
-			dname[0] ? " (" : "", dname, dname[0] ? ")" : "", name);
+			dname[0] ? " (" : "", dname, dname[0] ? ")" : "", rn);
 		if (d && d->asked_by_pid) {
 			esc(d->asked_by_comm, comm, sizeof(comm));
 			fprintf(out, " asked by pid %u%s%s%s", d->asked_by_pid, comm[0] ? " (" : "",
@@ -319,15 +329,15 @@ static void finding_text(FILE *out, const struct ci_finding *f)
 		break;
 	case VERDICT_FOLLOW_ON:
 		fprintf(out, "traffic to %s (%s) right after a lookup of the reserved name %s",
-			dest, dname[0] ? dname : "no name seen", name);
+			dest, dname[0] ? dname : "no name seen", rn);
 		break;
 	case VERDICT_RESOLVER:
-		fprintf(out, "the reserved name %s was sent to the global DNS resolver %s", name,
+		fprintf(out, "the reserved name %s was sent to the global DNS resolver %s", rn,
 			dest);
 		break;
 	default:
 		fprintf(out, "the reserved name %s was answered with %s, which its kind forbids",
-			name, dest);
+			rn, dest);
 	}
 	fprintf(out, "%s\n", f->v->blocked ? " (blocked by --enforce)" : "");
 	fprintf(out, "process: %s, pid %u, cmdline: %s\n", esc(ci_comm(p), comm, sizeof(comm)),
