@@ -199,6 +199,7 @@ enum lw_event_type {
 	LW_EV_CONNECT,
 	LW_EV_EXIT,
 	LW_EV_LIBC_LOOKUP,
+	LW_EV_CGROUP_MKDIR = 6,
 };
 
 /* Common header of every event. */
@@ -209,8 +210,16 @@ struct lw_event_hdr {
 	struct lw_proc_id proc;
 	__u32 ppid;
 	__u32 uid;
+	/* kernfs id of its cgroup v2 (bpf_get_current_cgroup_id()); 0 if unknown */
 	__u64 cgroup_id;
 	char comm[LW_COMM_LEN];
+	/* tgid in leakwatch's pid namespace (== tgid in the initial one);
+	 * 0: not visible there */
+	__u32 ns_tgid;
+	__u32 hdr_pad;
+	/* kernfs id of its cgroup in the v1 hierarchy that has the memory
+	 * controller; 0 if none */
+	__u64 cgroup_v1_id;
 };
 
 /* DNS query (egress) or response (ingress) on port 53. */
@@ -279,6 +288,24 @@ struct lw_libc_event {
 	__u32 pad;
 };
 
+/* A cgroup directory was made (any hierarchy leakwatch resolves ids in),
+ * so that the cgroup id of a process that is gone still names its path. */
+#define LW_CGROUP_PATH_MAX 512
+#define LW_CG_V2 1	  /* the default (v2) hierarchy */
+#define LW_CG_V1_MEMORY 2 /* the v1 hierarchy holding the memory controller */
+struct lw_cgroup_event {
+	struct lw_event_hdr hdr; /* of the task that made the directory */
+	/* kernfs id of the new cgroup (== its directory's st_ino on 64-bit) */
+	__u64 id;
+	__u32 hierarchy_id;
+	__u16 path_len; /* bytes of path[] used, without the NUL */
+	__u8 kind;	/* LW_CG_* */
+	__u8 pad;
+	/* path from the hierarchy's root, e.g. /docker/<id>; NUL-terminated,
+	 * cut at 511 */
+	char path[LW_CGROUP_PATH_MAX];
+};
+
 /* The BPF and userspace compilers must agree on these layouts. */
 #define LW_ASSERT_SIZE(type, n) _Static_assert(sizeof(type) == (n), #type " layout changed")
 LW_ASSERT_SIZE(struct lw_suffix_key, 64);
@@ -289,12 +316,13 @@ LW_ASSERT_SIZE(struct lw_taint, 32);
 LW_ASSERT_SIZE(struct lw_answer, 32);
 LW_ASSERT_SIZE(struct lw_pending_key, 16);
 LW_ASSERT_SIZE(struct lw_sock_owner, 64);
-LW_ASSERT_SIZE(struct lw_event_hdr, 64);
-LW_ASSERT_SIZE(struct lw_dns_event, 64 + 32 + LW_DNS_CAPTURE);
-LW_ASSERT_SIZE(struct lw_connect_event, 64 + 24 + 32);
-LW_ASSERT_SIZE(struct lw_exit_event, 64 + 32 + 8);
+LW_ASSERT_SIZE(struct lw_event_hdr, 80);
+LW_ASSERT_SIZE(struct lw_dns_event, 80 + 32 + LW_DNS_CAPTURE);
+LW_ASSERT_SIZE(struct lw_connect_event, 80 + 24 + 32);
+LW_ASSERT_SIZE(struct lw_exit_event, 80 + 32 + 8);
 LW_ASSERT_SIZE(struct lw_libc_call, 32);
 LW_ASSERT_SIZE(struct lw_filter, 4 * LW_FILTER_SLOTS + 8);
-LW_ASSERT_SIZE(struct lw_libc_event, 64 + 256 + 256 + 16);
+LW_ASSERT_SIZE(struct lw_libc_event, 80 + 256 + 256 + 16);
+LW_ASSERT_SIZE(struct lw_cgroup_event, 80 + 16 + 512);
 
 #endif /* __LEAKWATCH_H */
