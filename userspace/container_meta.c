@@ -30,6 +30,7 @@
 
 struct cmeta_entry {
 	char id[65];
+	bool podman; /* else docker */
 	bool known;
 	char *name, *image;
 	time_t when;
@@ -495,7 +496,7 @@ bool cmeta_lookup(struct cmeta *c, const char *runtime, const char *id, const ch
 	if ((!docker && !podman) || !valid_id(id))
 		return false;
 	for (i = 0; i < CMETA_ENTRIES; i++)
-		if (!strcmp(c->e[i].id, id)) {
+		if (!strcmp(c->e[i].id, id) && c->e[i].podman == podman) {
 			e = &c->e[i];
 			break;
 		}
@@ -506,6 +507,7 @@ bool cmeta_lookup(struct cmeta *c, const char *runtime, const char *id, const ch
 		c->next = (c->next + 1) % CMETA_ENTRIES;
 		set_result(e, NULL, NULL);
 		snprintf(e->id, sizeof(e->id), "%s", id);
+		e->podman = podman;
 	}
 	e->when = now_s();
 	if (c->system && (!c->roots_found || now_s() - c->roots_found >= CMETA_RETRY_S))
