@@ -34,10 +34,6 @@ static __always_inline void proc_fill_hdr(struct lw_event_hdr *hdr, __u32 type, 
 	hdr->uid = (__u32)bpf_get_current_uid_gid();
 	hdr->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
-	/* identity branch: zeroed until the kernel side fills them */
-	hdr->ns_tgid = 0;
-	hdr->hdr_pad = 0;
-	hdr->cgroup_v1_id = 0;
 }
 
 /* Header for an event about a socket's owner (ingress: not current). */
@@ -52,10 +48,6 @@ static __always_inline void proc_fill_hdr_owner(struct lw_event_hdr *hdr, __u32 
 	hdr->uid = owner->uid;
 	hdr->cgroup_id = 0;
 	__builtin_memcpy(hdr->comm, owner->comm, sizeof(hdr->comm));
-	/* identity branch: zeroed until the kernel side fills them */
-	hdr->ns_tgid = 0;
-	hdr->hdr_pad = 0;
-	hdr->cgroup_v1_id = 0;
 }
 
 /* The owner's uid and comm, its id already filled. */
