@@ -103,8 +103,10 @@ static __always_inline int dest_check(const __u8 addr[16], __u16 port, __u8 prot
 	struct lw_answer *a;
 	__u8 flags;
 
-	/* The hot path: two byte loads; the maps only after a filter hit. */
-	if (!dest_lookup(tgid, addr, &t, &a))
+	/* The hot path: two byte loads; the maps only after a filter hit.
+	 * `run` hangs its hooks off the root: an unwatched process reaching
+	 * a watched one's answer is not its business. */
+	if (!dest_lookup(tgid, addr, &t, &a) || !proc_watched())
 		return 1;
 	/* Zeroed here, not at the declaration: that put seven stores on the
 	 * hot path of every connect and sendmsg on the host. The identity

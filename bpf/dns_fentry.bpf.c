@@ -127,13 +127,6 @@ static __always_inline __u16 msg_peer(struct sock *sk, struct msghdr *msg, __u8 
 	return bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 }
 
-/* These hooks are global: act only for tasks under the watched cgroup,
- * as the cgroup hooks do (the loader fills libc_cgroup before attaching). */
-static __always_inline bool watched(void)
-{
-	return bpf_current_task_under_cgroup(&libc_cgroup, 0) == 1;
-}
-
 static __always_inline bool is_v4mapped(const __u8 a[16])
 {
 	return ((const __u32 *)a)[0] == 0 && ((const __u32 *)a)[1] == 0 &&
@@ -172,7 +165,7 @@ static __always_inline void on_send(struct sock *sk, struct msghdr *msg, __u64 l
 	__u8 peer[16] = {}; /* msg_peer() leaves it alone when it fails */
 	__u16 port;
 
-	if (!watched())
+	if (!proc_in_scope()) /* these hooks are host-wide */
 		return;
 	port = msg_peer(sk, msg, peer, false);
 	if (v6 && is_v4mapped(peer))
@@ -215,7 +208,7 @@ static __always_inline void on_recv_entry(struct sock *sk, struct msghdr *msg)
 	struct lw_sock_owner *owner;
 	struct recv_buf b;
 
-	if (!watched())
+	if (!proc_in_scope()) /* these hooks are host-wide */
 		return;
 	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
 	if (!owner || !(owner->flags & LW_SOCK_DNS))

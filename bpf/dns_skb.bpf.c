@@ -74,8 +74,11 @@ int lw_dns_egress(struct __sk_buff *skb)
 	if (!owner) {
 		/* A socket connected to :53 before we attached: its owner is
 		 * unknown here (cgroup_skb may not read the current task on
-		 * kernels before 6.10), so the query is counted, not seen. */
-		stat_inc(LW_STAT_SKSTORAGE_FAIL);
+		 * kernels before 6.10), so the query is counted, not seen.
+		 * For `run` (hooks at the root) it is almost always a process
+		 * that is not watched: nothing was lost. */
+		if (cfg_watch_all)
+			stat_inc(LW_STAT_SKSTORAGE_FAIL);
 		return 1;
 	}
 	skb_dns_query(skb, &u, bpf_get_socket_cookie(skb), owner);

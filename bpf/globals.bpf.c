@@ -27,3 +27,26 @@ __u8 cfg_suffix_len[128] = { [0 ... 127] = 1 };
 /* Bumped by the loader each time it refills addr_class (never 0): the
  * per-CPU caches of address classes hold entries of one generation. */
 __u32 cfg_policy_gen = 1;
+
+/* `daemon`: every process under attach_cgroup is watched; `run`: only
+ * those in the watched map (proc.bpf.h). */
+const volatile bool cfg_watch_all = true;
+
+/* run --engine-containers follow: what a container engine's shim forks
+ * during the run is watched (a container dockerd starts for COMMAND). */
+const volatile bool cfg_follow_engines = false;
+
+/* The loader found a v1 hierarchy with the memory controller (a hybrid or
+ * v1 host): event headers carry the process's cgroup there too. */
+const volatile bool cfg_v1_memory = false;
+
+/* Inode of leakwatch's pid namespace when it is not the initial one
+ * (nspawn, a pod without hostPID): event headers then carry each pid as
+ * leakwatch's /proc shows it. 0: the initial namespace. */
+const volatile __u32 cfg_pidns_ino = 0;
+
+/* run: the kernfs id of its own cgroup (a process moved into it from
+ * outside becomes watched), and of the cgroup the hooks are attached to
+ * (1, the root, unless leakwatch sees only a subtree of the hierarchy). */
+const volatile __u64 cfg_run_cgroup_id = 0;
+const volatile __u64 cfg_attach_root_id = 1;

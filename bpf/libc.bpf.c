@@ -4,7 +4,7 @@
  * gethostbyname2() and their _r forms, one uretprobe for all of their
  * returns. The loader attaches each program to every C library in use
  * (glibc and musl, the host's and the containers'), by symbol. Uprobes are
- * host-wide: only tasks under the watched cgroup are considered, at entry.
+ * host-wide: only watched tasks are considered, at entry (proc_in_scope()).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,15 +21,10 @@
 #define LW_PARM6(ctx) 0
 #endif
 
-static __always_inline bool libc_in_scope(void)
-{
-	return bpf_current_task_under_cgroup(&libc_cgroup, 0) == 1;
-}
-
 SEC("uprobe")
 int BPF_KPROBE(lw_getaddrinfo, const char *node, const char *service, const void *hints, void *res)
 {
-	if (libc_in_scope())
+	if (proc_in_scope())
 		libc_enter(LW_LIBC_GETADDRINFO, (__u64)node, (__u64)res, PT_REGS_SP(ctx));
 	return 0;
 }
@@ -37,7 +32,7 @@ int BPF_KPROBE(lw_getaddrinfo, const char *node, const char *service, const void
 SEC("uprobe")
 int BPF_KPROBE(lw_gethostbyname, const char *name)
 {
-	if (libc_in_scope())
+	if (proc_in_scope())
 		libc_enter(LW_LIBC_GETHOSTBYNAME, (__u64)name, 0, PT_REGS_SP(ctx));
 	return 0;
 }
@@ -45,7 +40,7 @@ int BPF_KPROBE(lw_gethostbyname, const char *name)
 SEC("uprobe")
 int BPF_KPROBE(lw_gethostbyname2, const char *name)
 {
-	if (libc_in_scope())
+	if (proc_in_scope())
 		libc_enter(LW_LIBC_GETHOSTBYNAME2, (__u64)name, 0, PT_REGS_SP(ctx));
 	return 0;
 }
@@ -55,7 +50,7 @@ SEC("uprobe")
 int BPF_KPROBE(lw_gethostbyname_r, const char *name, void *ret, void *buf, __u64 buflen,
 	       void *result)
 {
-	if (libc_in_scope())
+	if (proc_in_scope())
 		libc_enter(LW_LIBC_GETHOSTBYNAME_R, (__u64)name, (__u64)result, PT_REGS_SP(ctx));
 	return 0;
 }
@@ -64,7 +59,7 @@ int BPF_KPROBE(lw_gethostbyname_r, const char *name, void *ret, void *buf, __u64
 SEC("uprobe")
 int BPF_KPROBE(lw_gethostbyname2_r, const char *name)
 {
-	if (libc_in_scope())
+	if (proc_in_scope())
 		libc_enter(LW_LIBC_GETHOSTBYNAME2_R, (__u64)name, (__u64)LW_PARM6(ctx),
 			   PT_REGS_SP(ctx));
 	return 0;

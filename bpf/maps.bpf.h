@@ -105,14 +105,25 @@ struct {
 	__type(value, struct lw_libc_call);
 } libc_calls SEC(".maps") __weak;
 
-/* The watched cgroup (slot 0): uprobes are host-wide, so the libc probes
- * act only for tasks under it (the root for `daemon`). */
+/* The cgroup the cgroup hooks are attached to (slot 0). The uprobes and
+ * fentry hooks are host-wide: for `daemon` they act only for tasks under
+ * it, as the cgroup hooks do. */
 struct {
 	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
-} libc_cgroup SEC(".maps") __weak;
+} attach_cgroup SEC(".maps") __weak;
+
+/* run: the watched processes, by tgid (proc.bpf.h). Plain hash: a full
+ * map is counted (a process not watched is a blind spot). Entries go at
+ * process exit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LW_WATCHED_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct lw_watched);
+} watched SEC(".maps") __weak;
 
 /* A per-CPU direct-mapped cache of addr_class lookups (taint.bpf.h): a
  * tainted process sending datagram after datagram to one address pays
@@ -141,11 +152,17 @@ struct {
  * the linker keeps one symbol but concatenates every object's copy of the
  * section (six copies of the filter's 256 KiB of .bss).
  */
-extern struct lw_filter lw_filter;	/* the hot-path filter (filter.bpf.h) */
-extern const volatile bool cfg_enforce; /* set before load */
-extern __u64 cfg_window_ns;		/* the follow-on window */
-extern __u8 cfg_suffix_len[128];	/* lengths of reserved suffixes */
-extern __u32 cfg_policy_gen;		/* bumped on each addr_class refill */
+extern struct lw_filter lw_filter;		/* the hot-path filter (filter.bpf.h) */
+extern const volatile bool cfg_enforce;		/* set before load */
+extern __u64 cfg_window_ns;			/* the follow-on window */
+extern __u8 cfg_suffix_len[128];		/* lengths of reserved suffixes */
+extern __u32 cfg_policy_gen;			/* bumped on each addr_class refill */
+extern const volatile bool cfg_watch_all;	/* daemon: every process under attach_cgroup */
+extern const volatile bool cfg_follow_engines;	/* run: adopt what engine shims fork */
+extern const volatile bool cfg_v1_memory;	/* a v1 hierarchy has the memory controller */
+extern const volatile __u32 cfg_pidns_ino;	/* leakwatch's pid namespace, 0: the initial one */
+extern const volatile __u64 cfg_run_cgroup_id;	/* run: its own cgroup */
+extern const volatile __u64 cfg_attach_root_id; /* the cgroup the hooks hang off (1: the root) */
 
 /*
  * Submit flags for an event. The reader is not woken per bulk event (a

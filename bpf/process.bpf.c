@@ -4,6 +4,8 @@
  * report when it ends. tp_btf (no tracefs needed) on sched_process_exit,
  * which runs in the exiting task for every thread; the process has ended
  * when the last thread leaves (signal->live reached zero in do_exit()).
+ * A process `run` watched leaves the watched set (a reused pid inherits
+ * nothing).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -18,10 +20,12 @@ int BPF_PROG(lw_process_exit, struct task_struct *p)
 	struct lw_exit_event *e;
 	struct lw_taint *t;
 
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	if (!cfg_watch_all)
+		bpf_map_delete_elem(&watched, &tgid);
 	t = bpf_map_lookup_elem(&taint, &tgid);
 	if (!t)
-		return 0;
-	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	if (t->start_ns != task_start_boottime(BPF_CORE_READ(p, group_leader)))
 		goto out_delete; /* a dead namesake's entry */

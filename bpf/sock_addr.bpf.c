@@ -32,11 +32,13 @@ static __always_inline void addr4_mapped(__u32 ip4, __u8 out[16])
 		__builtin_memcpy(out, ___w, 16);                                                   \
 	} while (0)
 
-/* Remember who owns a socket that talks DNS. */
+/* Remember who owns a socket that talks DNS (a watched process's). */
 static __always_inline void mark_dns_socket(struct bpf_sock_addr *ctx)
 {
 	struct lw_sock_owner *owner;
 
+	if (!proc_watched())
+		return;
 	owner = bpf_sk_storage_get(&sock_owner, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!owner) {
 		stat_inc(LW_STAT_SKSTORAGE_FAIL);
@@ -61,7 +63,7 @@ static __always_inline void arm_udp_socket(struct bpf_sock_addr *ctx, const __u8
 	struct lw_taint *t;
 	struct lw_answer *a;
 
-	if (!dest_lookup(tgid, addr, &t, &a))
+	if (!dest_lookup(tgid, addr, &t, &a) || !proc_watched())
 		return;
 	owner = bpf_sk_storage_get(&sock_owner, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!owner) {

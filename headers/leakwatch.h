@@ -29,6 +29,7 @@
 #define LW_PENDING_ENTRIES 8192
 #define LW_LIBC_CALL_ENTRIES 4096 /* libc lookups in progress */
 #define LW_SUFFIX_ENTRIES 1024
+#define LW_WATCHED_ENTRIES 16384 /* run: processes watched at once */
 #define LW_ADDRCLASS_ENTRIES 512
 #define LW_RINGBUF_BYTES (4u << 20)
 
@@ -65,12 +66,14 @@ enum lw_stat {
 	LW_STAT_DNS_RESPONSES,	  /* responses to reserved queries seen */
 	LW_STAT_BLOCKED,	  /* connects/sends refused (--enforce) */
 	LW_STAT_LIBC_LOOKUPS,	  /* reserved libc lookups seen */
+	LW_STAT_WATCH_FULL,	  /* run: a process to watch found the map full */
 	LW_STAT_MAX,
 };
 /* Counters that mean evidence was lost (summed into events_lost). */
 #define LW_STAT_LOST_MASK                                                                          \
 	((1u << LW_STAT_RINGBUF_FULL) | (1u << LW_STAT_TAINT_FULL) | (1u << LW_STAT_ANSWER_FULL) | \
-	 (1u << LW_STAT_PENDING_FULL) | (1u << LW_STAT_SKSTORAGE_FAIL))
+	 (1u << LW_STAT_PENDING_FULL) | (1u << LW_STAT_SKSTORAGE_FAIL) |                           \
+	 (1u << LW_STAT_WATCH_FULL))
 
 /* Key of the reserved-suffix hash: lowercase wire form, zero padded. */
 struct lw_suffix_key {
@@ -159,7 +162,8 @@ static inline __u32 lw_filter_slot_addr(const __u8 addr[16])
 	return ((w[0] ^ w[1] ^ w[2] ^ w[3]) * 2654435761u) >> (32 - LW_FILTER_BITS);
 }
 
-/* Owner of a socket, kept in sk_storage (ingress runs as the sender). */
+/* Owner of a socket, kept in sk_storage (ingress runs as the sender):
+ * what an event header needs that only the owner's context can tell. */
 struct lw_sock_owner {
 	struct lw_proc_id id;
 	__u32 uid;
@@ -167,7 +171,10 @@ struct lw_sock_owner {
 	char comm[LW_COMM_LEN];
 	__u8 udp_dst[16]; /* connected UDP: destination awaiting data */
 	__u16 udp_dport;
-	__u16 pad[3];
+	__u16 pad;
+	__u32 ns_tgid;	    /* as struct lw_event_hdr */
+	__u64 cgroup_id;    /* as struct lw_event_hdr */
+	__u64 cgroup_v1_id; /* as struct lw_event_hdr */
 };
 #define LW_SOCK_DNS (1u << 0)	      /* talks to port 53 */
 #define LW_SOCK_UDP_PENDING (1u << 1) /* report udp_dst on first data */
@@ -199,7 +206,8 @@ enum lw_event_type {
 	LW_EV_CONNECT,
 	LW_EV_EXIT,
 	LW_EV_LIBC_LOOKUP,
-	LW_EV_CGROUP_MKDIR = 6,
+	LW_EV_CGROUP_MKDIR, /* struct lw_cgroup_event */
+	LW_EV_WATCH,	    /* struct lw_watch_event (run) */
 };
 
 /* Common header of every event. */
@@ -210,16 +218,12 @@ struct lw_event_hdr {
 	struct lw_proc_id proc;
 	__u32 ppid;
 	__u32 uid;
-	/* kernfs id of its cgroup v2 (bpf_get_current_cgroup_id()); 0 if unknown */
-	__u64 cgroup_id;
+	__u64 cgroup_id; /* kernfs id of its cgroup v2; 0 if unknown */
 	char comm[LW_COMM_LEN];
-	/* tgid in leakwatch's pid namespace (== tgid in the initial one);
-	 * 0: not visible there */
-	__u32 ns_tgid;
+	__u32 ns_tgid; /* tgid in leakwatch's pid namespace; 0: not visible there */
 	__u32 hdr_pad;
-	/* kernfs id of its cgroup in the v1 hierarchy that has the memory
-	 * controller; 0 if none */
-	__u64 cgroup_v1_id;
+	__u64 cgroup_v1_id; /* kernfs id of its cgroup in the v1 hierarchy that has
+			     * the memory controller; 0 if none */
 };
 
 /* DNS query (egress) or response (ingress) on port 53. */
@@ -288,22 +292,53 @@ struct lw_libc_event {
 	__u32 pad;
 };
 
-/* A cgroup directory was made (any hierarchy leakwatch resolves ids in),
- * so that the cgroup id of a process that is gone still names its path. */
+/*
+ * A cgroup was created, in the v2 hierarchy or the v1 one holding the
+ * memory controller: the loader keeps id -> path, so a process's container
+ * and pod outlive the process (its events carry only cgroup ids).
+ */
 #define LW_CGROUP_PATH_MAX 512
 #define LW_CG_V2 1	  /* the default (v2) hierarchy */
 #define LW_CG_V1_MEMORY 2 /* the v1 hierarchy holding the memory controller */
 struct lw_cgroup_event {
 	struct lw_event_hdr hdr; /* of the task that made the directory */
-	/* kernfs id of the new cgroup (== its directory's st_ino on 64-bit) */
-	__u64 id;
+	__u64 id;		 /* kernfs id (== the directory's st_ino on 64-bit) */
 	__u32 hierarchy_id;
 	__u16 path_len; /* bytes of path[] used, without the NUL */
 	__u8 kind;	/* LW_CG_* */
 	__u8 pad;
-	/* path from the hierarchy's root, e.g. /docker/<id>; NUL-terminated,
-	 * cut at 511 */
-	char path[LW_CGROUP_PATH_MAX];
+	char path[LW_CGROUP_PATH_MAX]; /* from the hierarchy's root, NUL-terminated */
+};
+
+/*
+ * run: what `watched` means. COMMAND and everything forked from a watched
+ * process are watched wherever they go (LW_WATCH_LINEAGE); so are processes
+ * moved into run's own cgroup from outside, and processes a container
+ * engine's shim forks while the run lasts (a daemon-started container).
+ */
+enum lw_watch_kind {
+	LW_WATCH_LINEAGE = 1, /* COMMAND or forked from a watched process */
+	LW_WATCH_ENGINE,      /* forked by a container engine's shim */
+	LW_WATCH_ENTERED,     /* moved into run's cgroup from outside */
+	LW_WATCH_MOVED,	      /* a watched process moved to another cgroup: still watched */
+	LW_WATCH_ESCAPED,     /* ... to one outside the hierarchy the hooks watch */
+};
+
+/* Value of the watched map, keyed by tgid. */
+struct lw_watched {
+	__u64 start_ns;
+	__u32 kind; /* enum lw_watch_kind: how it came to be watched */
+	__u32 pad;
+};
+
+/* run: a change of the watched set worth telling (not LINEAGE forks). */
+struct lw_watch_event {
+	struct lw_event_hdr hdr; /* the process concerned */
+	__u64 cgroup_id;	 /* MOVED, ESCAPED, ENTERED: where it went */
+	__u32 kind;		 /* enum lw_watch_kind */
+	__u32 parent_tgid;	 /* ENGINE: the shim that forked it */
+	char parent_comm[LW_COMM_LEN];
+	char path[LW_CGROUP_PATH_MAX]; /* MOVED, ESCAPED, ENTERED: its new cgroup */
 };
 
 /* The BPF and userspace compilers must agree on these layouts. */
@@ -315,7 +350,7 @@ LW_ASSERT_SIZE(struct lw_proc_id, 16);
 LW_ASSERT_SIZE(struct lw_taint, 32);
 LW_ASSERT_SIZE(struct lw_answer, 32);
 LW_ASSERT_SIZE(struct lw_pending_key, 16);
-LW_ASSERT_SIZE(struct lw_sock_owner, 64);
+LW_ASSERT_SIZE(struct lw_sock_owner, 80);
 LW_ASSERT_SIZE(struct lw_event_hdr, 80);
 LW_ASSERT_SIZE(struct lw_dns_event, 80 + 32 + LW_DNS_CAPTURE);
 LW_ASSERT_SIZE(struct lw_connect_event, 80 + 24 + 32);
@@ -323,6 +358,8 @@ LW_ASSERT_SIZE(struct lw_exit_event, 80 + 32 + 8);
 LW_ASSERT_SIZE(struct lw_libc_call, 32);
 LW_ASSERT_SIZE(struct lw_filter, 4 * LW_FILTER_SLOTS + 8);
 LW_ASSERT_SIZE(struct lw_libc_event, 80 + 256 + 256 + 16);
-LW_ASSERT_SIZE(struct lw_cgroup_event, 80 + 16 + 512);
+LW_ASSERT_SIZE(struct lw_cgroup_event, 80 + 16 + LW_CGROUP_PATH_MAX);
+LW_ASSERT_SIZE(struct lw_watched, 16);
+LW_ASSERT_SIZE(struct lw_watch_event, 80 + 32 + LW_CGROUP_PATH_MAX);
 
 #endif /* __LEAKWATCH_H */

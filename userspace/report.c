@@ -259,6 +259,51 @@ uint64_t summary_events_lost(const struct summary *s)
 	return lost;
 }
 
+bool summary_complete(const struct summary *s)
+{
+	return summary_events_lost(s) == 0 && (!s->watch || !s->watch->escaped);
+}
+
+/* Why a summary is not complete, one string each. */
+static void incomplete_json(struct json *j, const struct summary *s)
+{
+	uint64_t lost = summary_events_lost(s);
+	char why[512];
+	size_t i;
+
+	json_key(j, "incomplete");
+	json_array_begin(j);
+	if (lost) {
+		snprintf(why, sizeof(why), "%llu event%s lost", (unsigned long long)lost,
+			 lost == 1 ? "" : "s");
+		json_string(j, why);
+	}
+	for (i = 0; s->watch && i < s->watch->n_escapes; i++) {
+		const struct watch_escape *e = &s->watch->escapes[i];
+
+		snprintf(why, sizeof(why), "pid %u (%s) left the watched cgroup tree for %s",
+			 e->pid, e->comm, e->cgroup);
+		json_string(j, why);
+	}
+	if (s->watch && s->watch->escaped > s->watch->n_escapes) {
+		snprintf(why, sizeof(why), "%llu more processes left the watched cgroup tree",
+			 (unsigned long long)(s->watch->escaped - s->watch->n_escapes));
+		json_string(j, why);
+	}
+	json_array_end(j);
+}
+
+static void watch_json(struct json *j, const struct watch_stats *w)
+{
+	json_key(j, "followed");
+	json_object_begin(j);
+	json_kv_uint(j, "engine", w->engine);
+	json_kv_uint(j, "entered", w->entered);
+	json_kv_uint(j, "moved", w->moved);
+	json_object_end(j);
+	json_kv_uint(j, "escaped", w->escaped);
+}
+
 static int counters_json(struct json *j, int fd, const char *type, const struct summary *s)
 {
 	unsigned int i;
@@ -274,7 +319,11 @@ static int counters_json(struct json *j, int fd, const char *type, const struct 
 	json_kv_uint(j, "processes", s->processes);
 	json_kv_uint(j, "leaks", s->leaks);
 	json_kv_uint(j, "events_lost", summary_events_lost(s));
-	json_kv_bool(j, "complete", summary_events_lost(s) == 0);
+	json_kv_bool(j, "complete", summary_complete(s));
+	if (!summary_complete(s))
+		incomplete_json(j, s);
+	if (s->watch && s->watch->run)
+		watch_json(j, s->watch);
 	json_kv_string(j, "dns_capture", s->dns_capture);
 	json_key(j, "kernel");
 	json_object_begin(j);

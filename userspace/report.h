@@ -8,11 +8,29 @@
 #ifndef __LW_REPORT_H
 #define __LW_REPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "json.h"
 #include "tracker.h"
+
+/* run: how its watched set changed (the kernel's LW_EV_WATCH events). */
+#define WATCH_MAX_ESCAPES 8
+struct watch_escape {
+	uint32_t pid;
+	char comm[LW_COMM_LEN + 1];
+	char cgroup[256]; /* escaped text */
+};
+
+struct watch_stats {
+	bool run;	 /* a run: followed / escaped are part of the summary */
+	uint64_t engine; /* processes a container engine's shim forked */
+	uint64_t entered, moved;
+	uint64_t escaped; /* watched processes that left the watched tree */
+	struct watch_escape escapes[WATCH_MAX_ESCAPES];
+	size_t n_escapes;
+};
 
 struct summary {
 	unsigned long processes;    /* reports written */
@@ -20,11 +38,14 @@ struct summary {
 	uint64_t lost[LW_STAT_MAX]; /* kernel counters */
 	const struct tracker_stats *tstats;
 	const char *dns_capture;
-	uint64_t ktime_offset_ns; /* realtime - monotonic */
+	uint64_t ktime_offset_ns;	 /* realtime - monotonic */
+	const struct watch_stats *watch; /* run only, else NULL */
 };
 
 /* Kernel-side losses (the LW_STAT_LOST_MASK counters) plus userspace's. */
 uint64_t summary_events_lost(const struct summary *s);
+/* Nothing lost and nothing escaped: everything watched was seen. */
+bool summary_complete(const struct summary *s);
 
 /* A resolver verdict's "clients" array (key included). */
 void report_clients_json(struct json *j, const struct tverdict *v);

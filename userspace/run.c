@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * leakwatch run: start COMMAND in a fresh cgroup with the hooks attached
- * to that cgroup only, so COMMAND and every descendant are watched and
- * nothing else is; report when COMMAND exits.
+ * leakwatch run: start COMMAND in a fresh cgroup and watch it, everything
+ * forked from it wherever it moves, and the containers engines start
+ * meanwhile (bpf/watch.bpf.c decides, in the kernel); report when COMMAND
+ * exits. The hooks hang off the cgroup v2 root so that a container moved
+ * to the engine's own cgroup is still seen; they act for watched
+ * processes only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,7 @@
 #include "session.h"
 
 #define EXIT_LEAK_DEFAULT 3
+#define EXIT_INCOMPLETE 4 /* no leak, but not everything watched was seen */
 #define POLL_MS 50
 #define DRAIN_MS 300	/* after COMMAND exits: late events (exit, responses) */
 #define LIBC_RESCAN_S 5 /* C libraries of containers COMMAND starts */
@@ -41,6 +45,15 @@ static const char usage[] =
 	"                        1.1 event per verdict, then the summary)\n"
 	"  --fail-on SEVERITY    low, medium (default), high, or none (never fail)\n"
 	"  --leak-exit-code N    exit status on a leak (default 3)\n"
+	"  --allow-incomplete    keep COMMAND's status when the watch was incomplete\n"
+	"                        (events lost, a process left the watched cgroup\n"
+	"                        tree); without it run exits 4 then\n"
+	"  --engine-containers=MODE\n"
+	"                        follow (default): also watch what container engines'\n"
+	"                        shims (containerd-shim, conmon) start during the run,\n"
+	"                        e.g. `docker run`'s container; ignore: only COMMAND\n"
+	"                        and its descendants (which are followed into any\n"
+	"                        container or cgroup they move to)\n"
 	"  -c, --config FILE     policy additions (reserved/global/local/allow = ...)\n"
 	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"
 	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 4M; power of 2)\n"
@@ -63,14 +76,17 @@ struct run_opts {
 	const char *report;
 	int fail_on;
 	int leak_exit;
+	bool allow_incomplete;
 };
 
-enum { OPT_REPORT = 2000, OPT_FAIL_ON, OPT_LEAK_EXIT };
+enum { OPT_REPORT = 2000, OPT_FAIL_ON, OPT_LEAK_EXIT, OPT_ALLOW_INCOMPLETE, OPT_ENGINES };
 
 static const struct option long_opts[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "leak-exit-code", required_argument, NULL, OPT_LEAK_EXIT },
+	{ "allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE },
+	{ "engine-containers", required_argument, NULL, OPT_ENGINES },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
@@ -123,6 +139,19 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			}
 			o->leak_exit = (int)v;
 			break;
+		case OPT_ALLOW_INCOMPLETE:
+			o->allow_incomplete = true;
+			break;
+		case OPT_ENGINES:
+			if (strcmp(optarg, "follow") && strcmp(optarg, "ignore")) {
+				fprintf(stderr,
+					"leakwatch run: --engine-containers: '%s' is not follow or "
+					"ignore\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			o->common.follow_engines = !strcmp(optarg, "follow");
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			exit(0);
@@ -138,12 +167,17 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
-/* The child: join the watched cgroup (the hooks are already attached),
- * then become COMMAND. */
-static void exec_command(const char *cgroup, char **cmd)
+/* The child: become watched (the kernel then watches everything it
+ * forks), join run's cgroup, then become COMMAND. */
+static void exec_command(const struct sensor *sensor, const char *cgroup, char **cmd)
 {
-	int err = cgroup_enter(cgroup, getpid());
+	int err = sensor_watch_pid(sensor, getpid());
 
+	if (err) {
+		fprintf(stderr, "leakwatch run: cannot watch COMMAND: %s\n", strerror(-err));
+		_exit(126);
+	}
+	err = cgroup_enter(cgroup, getpid());
 	if (err) {
 		fprintf(stderr, "leakwatch run: cannot enter cgroup %s: %s\n", cgroup,
 			strerror(-err));
@@ -220,6 +254,28 @@ static int open_report(const char *path)
 	return fd;
 }
 
+/* The exit status, and one line saying where it comes from: a leak's 3
+ * cannot be told from COMMAND's own 3 otherwise. */
+static int exit_status(struct session *s, const struct run_opts *o, const struct summary *sum,
+		       int cmd_status)
+{
+	if (o->fail_on != SEV_NONE && s->max_severity >= o->fail_on) {
+		fprintf(stderr,
+			"leakwatch run: exit %d: a leak at or above --fail-on %s was found\n",
+			o->leak_exit, severity_name((uint8_t)o->fail_on));
+		return o->leak_exit;
+	}
+	if (!summary_complete(sum) && !o->allow_incomplete) {
+		fprintf(stderr,
+			"leakwatch run: exit %d: the watch was incomplete (see above); "
+			"--allow-incomplete keeps COMMAND's status\n",
+			EXIT_INCOMPLETE);
+		return EXIT_INCOMPLETE;
+	}
+	fprintf(stderr, "leakwatch run: exit %d: COMMAND's own status\n", cmd_status);
+	return cmd_status;
+}
+
 static int finish(struct session *s, const struct run_opts *o, int cmd_status)
 {
 	struct summary sum;
@@ -231,14 +287,22 @@ static int finish(struct session *s, const struct run_opts *o, int cmd_status)
 	report_summary_text(stderr, &sum);
 	if (s->out.fd >= 0)
 		report_summary_json(&s->json, s->out.fd, &sum);
-	if (o->fail_on != SEV_NONE && s->max_severity >= o->fail_on)
-		return o->leak_exit;
-	return cmd_status;
+	return exit_status(s, o, &sum, cmd_status);
+}
+
+/* The kernfs id of a cgroup directory (its inode number, on 64-bit). */
+static uint64_t cgroup_id_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : (uint64_t)st.st_ino;
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .common.window_s = -1,
+			      .common.run_scope = true,
+			      .common.follow_engines = true,
 			      .fail_on = SEV_MEDIUM,
 			      .leak_exit = EXIT_LEAK_DEFAULT };
 	char mount[PATH_MAX], cgroup[PATH_MAX];
@@ -269,12 +333,22 @@ int cmd_run(int argc, char **argv)
 			strerror(-err));
 		goto out_close;
 	}
-	cgfd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cgfd < 0 || session_start(&s, cgfd))
+	/* The hooks hang off the hierarchy's root, so that processes that
+	 * move (containers) are still seen; the kernel acts for watched ones. */
+	s.opts.run_cgroup_id = cgroup_id_of(cgroup);
+	s.opts.attach_root_id = cgroup_id_of(mount);
+	cgfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cgfd < 0 || !s.opts.run_cgroup_id || session_start(&s, cgfd))
 		goto out_cgroup;
 	/* One line before COMMAND's output: which DNS capture is in use. */
-	fprintf(stderr, "leakwatch run: DNS capture: %s%s\n", s.sensor.dns_capture,
-		o.common.enforce ? ", enforcing" : "");
+	fprintf(stderr, "leakwatch run: DNS capture: %s%s%s\n", s.sensor.dns_capture,
+		o.common.enforce ? ", enforcing" : "",
+		o.common.follow_engines ? ", following containers" : "");
+	if (s.opts.attach_root_id != 1)
+		fprintf(stderr,
+			"leakwatch run: %s is not the cgroup v2 root (a private cgroup "
+			"namespace?): a process that leaves it is not watched, and is reported\n",
+			mount);
 
 	fflush(NULL);
 	child = fork();
@@ -283,7 +357,7 @@ int cmd_run(int argc, char **argv)
 		goto out_cgroup;
 	}
 	if (child == 0)
-		exec_command(cgroup, argv + optind);
+		exec_command(&s.sensor, cgroup, argv + optind);
 
 	/* COMMAND has the caller's privileges; the watcher needs few now
 	 * (those to probe C libraries of containers COMMAND starts). */

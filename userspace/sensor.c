@@ -40,6 +40,7 @@ static const char *const stat_names[LW_STAT_MAX] = {
 	[LW_STAT_DNS_RESPONSES] = "dns_reserved_responses",
 	[LW_STAT_BLOCKED] = "blocked",
 	[LW_STAT_LIBC_LOOKUPS] = "libc_reserved_lookups",
+	[LW_STAT_WATCH_FULL] = "watched_map_full",
 };
 
 const char *stat_name(unsigned int idx)
@@ -307,6 +308,52 @@ static void set_backend(struct leakwatch_bpf *k, bool fentry)
 	bpf_program__set_autoload(k->progs.lw_dns_ingress, !fentry);
 }
 
+/* Is a v1 hierarchy with the memory controller mounted (hybrid, v1)? */
+static bool v1_memory_mounted(void)
+{
+	char line[4096];
+	bool found = false;
+	FILE *f = fopen("/proc/mounts", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char dev[256], dir[2048], type[64], opts[1024];
+
+		if (sscanf(line, "%255s %2047s %63s %1023s", dev, dir, type, opts) == 4 &&
+		    !strcmp(type, "cgroup") && strstr(opts, "memory"))
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* The inode of leakwatch's pid namespace, 0 when it is the initial one
+ * (PROC_PID_INIT_INO): the kernel then translates pids for our /proc. */
+static uint32_t pidns_ino(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == 0xEFFFFFFCu)
+		return 0;
+	return (uint32_t)st.st_ino;
+}
+
+/* The programs of run's watched set load only for run. */
+static void set_watch_mode(struct leakwatch_bpf *k, const struct sensor_opts *opts)
+{
+	k->rodata->cfg_watch_all = opts->watch_all;
+	k->rodata->cfg_follow_engines = opts->follow_engines;
+	k->rodata->cfg_run_cgroup_id = opts->run_cgroup_id;
+	k->rodata->cfg_attach_root_id = opts->attach_root_id ?: 1;
+	k->rodata->cfg_v1_memory = v1_memory_mounted();
+	k->rodata->cfg_pidns_ino = pidns_ino();
+	bpf_program__set_autoload(k->progs.lw_watch_fork, !opts->watch_all);
+	bpf_program__set_autoload(k->progs.lw_watch_attach, !opts->watch_all);
+	if (opts->watch_all)
+		bpf_map__set_max_entries(k->maps.watched, 1);
+}
+
 static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = opts->btf_path);
@@ -317,6 +364,8 @@ static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 		return fail(s, -errno, "failed to open the BPF object: %s", strerror(errno));
 	s->skel->rodata->cfg_enforce = opts->enforce;
 	set_backend(s->skel, s->fentry);
+	set_watch_mode(s->skel, opts);
+	s->watch_all = opts->watch_all;
 	if (getenv("LW_VERIFIER_STATS")) {
 		struct bpf_program *prog;
 
@@ -518,16 +567,8 @@ static int attach_one(struct sensor *s, struct bpf_program *prog, int cgroup_fd)
 }
 
 /* The libc uprobes: best effort, the wire capture stands without them. */
-static void sensor_attach_libc(struct sensor *s, int cgroup_fd)
+static void sensor_attach_libc(struct sensor *s)
 {
-	__u32 key = 0;
-
-	if (cgroup_fd < 0 || bpf_map_update_elem(bpf_map__fd(s->skel->maps.libc_cgroup), &key,
-						 &cgroup_fd, BPF_ANY)) {
-		fprintf(stderr, "leakwatch: libc probes off: cannot scope them to the cgroup: %s\n",
-			strerror(errno));
-		return;
-	}
 	s->libc = libc_probe_new(s->skel, verbose);
 	if (!s->libc)
 		return;
@@ -553,9 +594,20 @@ void sensor_rescan_libc(struct sensor *s)
 int sensor_attach(struct sensor *s, int cgroup_fd)
 {
 	struct leakwatch_bpf *k = s->skel;
+	__u32 key = 0;
 	int err;
 
+	/* The host-wide hooks (uprobes, fentry) act only in scope: for
+	 * `daemon`, under the cgroup the cgroup hooks hang off. */
+	if (bpf_map_update_elem(bpf_map__fd(k->maps.attach_cgroup), &key, &cgroup_fd, BPF_ANY))
+		return fail(s, -errno, "cannot scope the host-wide hooks to the cgroup: %s",
+			    strerror(errno));
 	err = attach_one(s, k->progs.lw_process_exit, -1);
+	err = err ?: attach_one(s, k->progs.lw_cgroup_mkdir, -1);
+	if (!err && !s->watch_all) {
+		err = attach_one(s, k->progs.lw_watch_fork, -1);
+		err = err ?: attach_one(s, k->progs.lw_watch_attach, -1);
+	}
 	err = err ?: attach_one(s, k->progs.lw_connect4, cgroup_fd);
 	err = err ?: attach_one(s, k->progs.lw_connect6, cgroup_fd);
 	err = err ?: attach_one(s, k->progs.lw_sendmsg4, cgroup_fd);
@@ -563,13 +615,6 @@ int sensor_attach(struct sensor *s, int cgroup_fd)
 	if (err)
 		return err;
 	if (s->fentry) {
-		__u32 key = 0;
-
-		/* The fentry hooks are global: scope them to the cgroup. */
-		if (bpf_map_update_elem(bpf_map__fd(k->maps.libc_cgroup), &key, &cgroup_fd,
-					BPF_ANY))
-			return fail(s, -errno, "cannot scope the fentry hooks to the cgroup: %s",
-				    strerror(errno));
 		err = attach_one(s, k->progs.lw_fentry_udp_send4, -1);
 		err = err ?: attach_one(s, k->progs.lw_fentry_udp_send6, -1);
 		err = err ?: attach_one(s, k->progs.lw_fentry_udp_recv4, -1);
@@ -582,8 +627,17 @@ int sensor_attach(struct sensor *s, int cgroup_fd)
 	}
 	if (err)
 		return err;
-	sensor_attach_libc(s, cgroup_fd);
+	sensor_attach_libc(s);
 	return 0;
+}
+
+int sensor_watch_pid(const struct sensor *s, int pid)
+{
+	struct lw_watched w = { .kind = LW_WATCH_LINEAGE };
+	__u32 key = (__u32)pid;
+
+	return bpf_map_update_elem(bpf_map__fd(s->skel->maps.watched), &key, &w, BPF_ANY) ? -errno :
+											    0;
 }
 
 int sensor_events_fd(const struct sensor *s)

@@ -28,6 +28,13 @@ struct sensor_opts {
 	const char *pin_dir;	 /* keep state maps pinned here (daemon), or NULL */
 	const char *dns_capture; /* "auto" (or NULL), "fentry" or "skb" */
 	const char *btf_path;	 /* kernel BTF file, or NULL: /sys/kernel/btf/vmlinux */
+	/* What is watched: `daemon` everything under the cgroup it attaches
+	 * to (watch_all); `run` the processes in the kernel's watched map,
+	 * starting with the one it adds (sensor_watch_pid()). */
+	bool watch_all;
+	bool follow_engines;	 /* run: adopt what container engines' shims fork */
+	uint64_t run_cgroup_id;	 /* run: kernfs id of its own cgroup */
+	uint64_t attach_root_id; /* kernfs id of the cgroup attached to (1: root) */
 };
 
 struct sensor {
@@ -37,6 +44,7 @@ struct sensor {
 	struct libc_probe *libc; /* the libc uprobes, or NULL */
 	const char *dns_capture; /* the DNS backends in use: "fentry", "skb+libc"... */
 	bool fentry;		 /* the fentry backend is loaded (else skb) */
+	bool watch_all;		 /* daemon: everything under the attach cgroup */
 	char err[512];
 	bool pins_reused; /* state maps came from an earlier daemon */
 	int pin_fd;	  /* the pin directory's lock, or 0 */
@@ -71,6 +79,9 @@ void sensor_rescan_libc(struct sensor *s);
  * background thread for libraries of containers started later; failing
  * to set them up is a warning, not an error (the wire capture remains). */
 int sensor_attach(struct sensor *s, int cgroup_fd);
+/* run: watch pid (COMMAND, from its child before exec); forks of a watched
+ * process are watched by the kernel. 0 or -errno. */
+int sensor_watch_pid(const struct sensor *s, int pid);
 /* The ring buffer's map fd. */
 int sensor_events_fd(const struct sensor *s);
 /* Sum the per-CPU counters into out[LW_STAT_MAX]. */

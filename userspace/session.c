@@ -97,10 +97,74 @@ int session_load_policy(struct session *s)
 	return 0;
 }
 
+static void text_comm(char *out, size_t len, const char comm[LW_COMM_LEN])
+{
+	text_escape(comm, strnlen(comm, LW_COMM_LEN), out, len);
+}
+
+/*
+ * run's watched set changed (watch.bpf.c). A process that left the cgroup
+ * tree the hooks watch is a blind spot: always said, and it makes the
+ * report incomplete; the rest is counted, and told with -v.
+ */
+static void on_watch(struct session *s, const struct lw_watch_event *e)
+{
+	struct watch_stats *w = &s->watch;
+	char comm[4 * LW_COMM_LEN + 1], pcomm[4 * LW_COMM_LEN + 1];
+	char cg[sizeof(w->escapes[0].cgroup)];
+	struct watch_escape *x;
+
+	text_comm(comm, sizeof(comm), e->hdr.comm);
+	text_comm(pcomm, sizeof(pcomm), e->parent_comm);
+	text_escape(e->path, strnlen(e->path, sizeof(e->path)), cg, sizeof(cg));
+	switch (e->kind) {
+	case LW_WATCH_ENGINE:
+		w->engine++;
+		if (s->opts.verbose)
+			fprintf(stderr,
+				"leakwatch run: watching pid %u, forked by %s (pid %u): a "
+				"container engine's\n",
+				e->hdr.proc.tgid, pcomm, e->parent_tgid);
+		break;
+	case LW_WATCH_ENTERED:
+		w->entered++;
+		if (s->opts.verbose)
+			fprintf(stderr, "leakwatch run: watching pid %u (%s), moved into %s\n",
+				e->hdr.proc.tgid, comm, cg);
+		break;
+	case LW_WATCH_MOVED:
+		w->moved++;
+		if (s->opts.verbose)
+			fprintf(stderr, "leakwatch run: pid %u (%s) moved to %s: still watched\n",
+				e->hdr.proc.tgid, comm, cg);
+		break;
+	case LW_WATCH_ESCAPED:
+		fprintf(stderr,
+			"leakwatch run: pid %u (%s) left the watched cgroup tree for %s: "
+			"not watched\n",
+			e->hdr.proc.tgid, comm, cg);
+		if (w->n_escapes < WATCH_MAX_ESCAPES) {
+			x = &w->escapes[w->n_escapes++];
+			x->pid = e->hdr.proc.tgid;
+			memcpy(x->comm, e->hdr.comm, LW_COMM_LEN);
+			x->comm[LW_COMM_LEN] = '\0';
+			memcpy(x->cgroup, cg, sizeof(x->cgroup));
+		}
+		w->escaped++;
+		break;
+	}
+}
+
 static int on_sample(void *ctx, void *data, size_t size)
 {
+	const struct lw_event_hdr *h = data;
 	struct session *s = ctx;
 
+	if (size >= sizeof(struct lw_watch_event) && h->type == LW_EV_WATCH &&
+	    h->size == sizeof(struct lw_watch_event)) {
+		on_watch(s, data);
+		return 0;
+	}
 	tracker_handle(s->tracker, data, size);
 	return 0;
 }
@@ -129,7 +193,11 @@ int session_start(struct session *s, int cgroup_fd)
 				  .ringbuf_bytes = s->opts.ringbuf_bytes,
 				  .dns_capture = s->opts.dns_capture,
 				  .btf_path = s->opts.btf_path,
-				  .pin_dir = s->opts.pin_dir };
+				  .pin_dir = s->opts.pin_dir,
+				  .watch_all = !s->opts.run_scope,
+				  .follow_engines = s->opts.follow_engines,
+				  .run_cgroup_id = s->opts.run_cgroup_id,
+				  .attach_root_id = s->opts.attach_root_id };
 	int err;
 
 	json_init(&s->json);
@@ -173,7 +241,7 @@ static bool nothing_lost(struct session *s)
 	struct summary sum;
 
 	session_summary(s, &sum);
-	return summary_events_lost(&sum) == 0;
+	return summary_complete(&sum);
 }
 
 /*
@@ -248,6 +316,8 @@ void session_summary(struct session *s, struct summary *sum)
 	sensor_read_stats(&s->sensor, sum->lost);
 	sum->tstats = tracker_stats(s->tracker);
 	sum->dns_capture = s->sensor.dns_capture;
+	s->watch.run = s->opts.run_scope;
+	sum->watch = &s->watch;
 }
 
 void session_stop(struct session *s)

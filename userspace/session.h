@@ -27,6 +27,11 @@ struct session_opts {
 	uint8_t format;		 /* enum output_format of the JSON lines */
 	const char *dns_capture; /* auto (NULL), fentry or skb */
 	const char *btf_path;	 /* --btf FILE, or NULL */
+	/* run: watch the kernel's watched set, not everything attached to */
+	bool run_scope;
+	bool follow_engines;	 /* run --engine-containers follow */
+	uint64_t run_cgroup_id;	 /* run: its own cgroup's kernfs id */
+	uint64_t attach_root_id; /* the attached cgroup's kernfs id (1: root) */
 };
 
 /* Options shared by run and daemon, for getopt_long tables. */
@@ -55,6 +60,7 @@ struct session {
 	unsigned long reports, leaks;
 	uint8_t max_severity;
 	uint64_t verdicts[VERDICT_ANSWER + 1][SEV_HIGH + 1]; /* by kind, severity */
+	struct watch_stats watch; /* run: followed and escaped processes */
 };
 
 /* Monotonic seconds, for the commands' periodic work. */

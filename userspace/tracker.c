@@ -1023,7 +1023,8 @@ int tracker_handle(struct tracker *t, const void *data, size_t size)
 		t->stats.bad_events++;
 		return -EINVAL;
 	}
-	/* A new cgroup: about the path, not the process that made it. */
+	/* About a cgroup, not about its maker: no process record; its path
+	 * goes to the cache. */
 	if (h->type == LW_EV_CGROUP_MKDIR) {
 		if (!t->cgcache)
 			t->cgcache = cgroup_cache_new_system();
