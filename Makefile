@@ -271,3 +271,11 @@ SHELL := /bin/bash
 -include bench/bench.mk
 -include mk/static.mk
 -include mk/kernels.mk
+
+# tests/e2e/test_engines.sh: the static client its FROM-scratch container
+# images are built around (musl's own resolver, /etc/resolv.conf only).
+$(OUTPUT)/tests/leak: tests/helpers/musl/leak.c | $(OUTPUT)/tests
+	$(call msg,MUSL,$@)
+	$(Q)musl-gcc -static -O2 -Wall -Wextra -Werror $< -o $@
+
+build-tests: $(OUTPUT)/tests/leak

@@ -18,19 +18,20 @@ import random
 import statistics
 import sys
 
-CONDS = ["none2", "floor", "lw", "lw_taint", "bt_count", "bt_print"]
+CONDS = ["none2", "floor", "lw", "lw_taint", "lw_run", "bt_count", "bt_print"]
 LABEL = {
     "none": "none",
     "none2": "A/A",
     "floor": "floor",
     "lw": "lw",
     "lw_taint": "lw-taint",
+    "lw_run": "lw-run (other)",
     "bt_count": "bt-count",
     "bt_print": "bt-print",
 }
 WORKLOADS = [
     "getppid", "tcp_connect", "udp_sendto", "udp_send", "dns_sendto", "dns_sendmmsg",
-    "resolve_connect", "tcp_stream64", "tcp_stream64k", "connect_global",
+    "resolve_connect", "tcp_stream64", "tcp_stream64k", "connect_global", "fork",
 ]
 
 

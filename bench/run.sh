@@ -58,7 +58,7 @@ FLOOR=$OUTPUT/bench/floor
 RES=$OUTPUT/bench/results
 TAINT_NAME=autodiscover.example.com
 WORKLOADS=(getppid tcp_connect udp_sendto udp_send dns_sendto dns_sendmmsg resolve_connect
-	tcp_stream64 tcp_stream64k connect_global)
+	tcp_stream64 tcp_stream64k connect_global fork)
 # bpftrace peer: the same events leakwatch's hooks see, at the syscalls.
 BT_PROBES='tracepoint:syscalls:sys_enter_connect,tracepoint:syscalls:sys_enter_sendto,tracepoint:syscalls:sys_enter_sendmsg,tracepoint:syscalls:sys_enter_sendmmsg'
 BT_COUNT="$BT_PROBES { @[probe] = count(); }"
@@ -151,6 +151,7 @@ fi
 
 # --- sensors ------------------------------------------------------------------------
 SENSOR_PID=
+SENSOR_COND=
 SENSOR_ST=
 SENSOR_LOG=
 SENSOR_OUT=
@@ -175,6 +176,7 @@ wait_for() # FILE REGEX SECONDS
 sensor_start() # COND
 {
 	local cond=$1 ready ready_file
+	SENSOR_COND=$cond
 	SENSOR_LOG=$LW_TMP/sensor-$cond.log
 	SENSOR_OUT=$LW_TMP/sensor-$cond.out
 	rm -f "$SENSOR_LOG" "$SENSOR_OUT"
@@ -190,6 +192,13 @@ sensor_start() # COND
 		"${PIN_S[@]}" "$LW_BIN" daemon --config "$CONF" --window 3600 \
 			--output "$SENSOR_OUT" 2>"$SENSOR_LOG" &
 		ready='watching the host' ;;
+	lw_run)
+		# A `run` of something else: its hooks hang off the root (to
+		# follow containers) and its fork hook is on; the workload is
+		# not watched. What a run costs the rest of the host.
+		"${PIN_S[@]}" "$LW_BIN" run --config "$CONF" --report "$SENSOR_OUT" -- \
+			sleep 86400 2>"$SENSOR_LOG" &
+		ready='leakwatch run: DNS capture' ;;
 	bt_count)
 		"${PIN_S[@]}" bpftrace -e "$BT_COUNT" >"$SENSOR_LOG" 2>&1 &
 		ready='^Attaching' ;;
@@ -230,7 +239,8 @@ sensor_stop()
 		SENSOR_USAGE="$(((utime + stime) * 1000 / $(getconf CLK_TCK))) ${hwm:--} $wall"
 	fi
 	if [ "$(_lw_starttime "$SENSOR_PID")" = "$SENSOR_ST" ]; then
-		kill -INT "$SENSOR_PID" 2>/dev/null
+		# run leaves ^C to COMMAND and passes SIGTERM on to it
+		kill "-$([ "$SENSOR_COND" = lw_run ] && echo TERM || echo INT)" "$SENSOR_PID" 2>/dev/null
 		for _ in $(seq 100); do
 			[ "$(_lw_starttime "$SENSOR_PID")" = "$SENSOR_ST" ] || break
 			sleep 0.05
@@ -261,7 +271,7 @@ foreign_progs()
 {
 	local n expect=0
 	n=$(bpftool cgroup show "$CG2" 2>/dev/null | tail -n +2 | grep -c .)
-	case "$CUR_COND" in floor) expect=2 ;; lw | lw_taint) expect=6 ;; esac
+	case "$CUR_COND" in floor) expect=2 ;; lw | lw_taint | lw_run) expect=6 ;; esac
 	echo $((n - expect))
 }
 
@@ -279,7 +289,7 @@ run_workload() # WORKLOAD TIME_MS [EXTRA-ARGS...]
 }
 
 # --- phase 1: interleaved, shuffled rounds ------------------------------------------
-CONDS=(none none2 floor lw lw_taint)
+CONDS=(none none2 floor lw lw_taint lw_run)
 if [ "$BT_OK" = 1 ]; then
 	CONDS+=(bt_count)
 	[ "$QUICK" = 1 ] || CONDS+=(bt_print)
@@ -326,7 +336,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		sensor_stop
 		lost=-
 		rb=-
-		if [ "$c" = lw ] || [ "$c" = lw_taint ]; then
+		if [ "$c" = lw ] || [ "$c" = lw_taint ] || [ "$c" = lw_run ]; then
 			lost=$(summary_field events_lost)
 			rb=$(summary_field ringbuf_full)
 		fi
@@ -358,7 +368,7 @@ for p in json.load(sys.stdin):
 log "phase 2: per-program run time (kernel.bpf_stats_enabled=1)"
 printf 'cond\tworkload\tprog\truns\trun_time_ns\tns_per_run\truns_per_op\n' >"$RES/progstats.tsv"
 sysctl -qw kernel.bpf_stats_enabled=1
-for c in floor lw lw_taint; do
+for c in floor lw lw_taint lw_run; do
 	pre=" $(prog_ids) "
 	sensor_start "$c" || continue
 	OURS=

@@ -42,7 +42,7 @@ static const char usage[] =
 	"Usage: workload MODE [OPTIONS]\n"
 	"\n"
 	"Modes: getppid tcp_connect udp_sendto udp_send dns_sendto dns_sendmmsg\n"
-	"       resolve_connect tcp_stream64 tcp_stream64k connect_global fill\n"
+	"       resolve_connect tcp_stream64 tcp_stream64k connect_global fork fill\n"
 	"\n"
 	"Options:\n"
 	"  -t, --time MS        run for MS milliseconds (default 300)\n"
@@ -211,6 +211,20 @@ static void op_getppid(struct state *s)
 {
 	(void)s;
 	syscall(SYS_getppid);
+}
+
+/* fork + wait of a child that exits at once: what `run`'s fork hook
+ * (bpf/watch.bpf.c) costs every process on the host while a run lasts. */
+static void op_fork(struct state *s)
+{
+	pid_t pid = fork();
+
+	(void)s;
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		die("fork");
+	waitpid(pid, NULL, 0);
 }
 
 static void op_tcp_connect(struct state *s)
@@ -458,6 +472,8 @@ int main(int argc, char **argv)
 	if (!strcmp(s.mode, "getppid")) {
 		op = op_getppid;
 		batch = 256;
+	} else if (!strcmp(s.mode, "fork")) {
+		op = op_fork;
 	} else if (!strcmp(s.mode, "tcp_connect")) {
 		s.lfd = tcp_listener(&s.sa);
 		op = op_tcp_connect;

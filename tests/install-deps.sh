@@ -15,6 +15,12 @@ pkgs=(
 	valgrind
 	# tests/e2e/test_deploy.sh: manifest lint and checks
 	yamllint python3-yaml
+	# tests/e2e/test_engines.sh: real container engines (a private dockerd
+	# with its containerd, podman with runc, docker-compose 1.29 on
+	# python3-docker) and busybox for the FROM-scratch images; unshare and
+	# nsenter come with util-linux
+	docker.io containerd runc podman conmon docker-compose python3-docker
+	busybox-static util-linux
 )
 missing=()
 for p in "${pkgs[@]}"; do
@@ -29,5 +35,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# The tests start private engines of their own: installing docker.io and
+# containerd must not start the system's (with a bridge and NAT rules) as a
+# side effect. policy-rc.d says no to every service start for the install.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\n# install-deps.sh: no service starts during the install\nexit 101\n' \
+		>/usr/sbin/policy-rc.d
+	chmod 0755 /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -114,7 +114,8 @@ int cmd_classify(int argc, char **argv)
 	int c, i, status = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config = optarg;
@@ -123,12 +124,12 @@ int cmd_classify(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return command_option_error("leakwatch classify", c, argv);
 		}
 	}
 	if (optind >= argc) {
-		fputs(usage, stderr);
+		fputs("leakwatch classify: no NAME or ADDRESS given (see leakwatch classify --help)\n",
+		      stderr);
 		return EXIT_USAGE;
 	}
 

@@ -36,7 +36,8 @@ int cmd_policy(int argc, char **argv)
 	int c, status = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config = optarg;
@@ -45,13 +46,13 @@ int cmd_policy(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return command_option_error("leakwatch policy", c, argv);
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "leakwatch policy: unexpected argument '%s'\n\n%s", argv[optind],
-			usage);
+		fprintf(stderr,
+			"leakwatch policy: unexpected argument '%s' (see leakwatch policy --help)\n",
+			argv[optind]);
 		return EXIT_USAGE;
 	}
 

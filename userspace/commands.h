@@ -16,6 +16,11 @@ struct policy;
  * EXIT_USAGE (the config does not parse). */
 int command_load_policy(struct policy *p, const char *config, const char *who);
 
+/* One line for an option getopt refused (its own messages are off:
+ * opterr = 0, optstring starting with ':'), naming who and --help.
+ * Returns EXIT_USAGE. */
+int command_option_error(const char *who, int opt, char **argv);
+
 int cmd_classify(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_run(int argc, char **argv);

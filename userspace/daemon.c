@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,9 +48,10 @@ static const char usage[] =
 	"                        OCSF 1.1 event, no `report` lines; summary as is\n"
 	"  --rotate-size SIZE    rotate FILE at SIZE (default 100M; K, M, G); rotated\n"
 	"                        files are gzipped to FILE.1.gz, FILE.2.gz, ...\n"
-	"  --rotate-keep N       rotated files kept (default 5)\n"
+	"  --rotate-keep N       rotated files kept (1..1000, default 5)\n"
 	"  --metrics-file FILE   Prometheus textfile (node_exporter), rewritten every\n"
-	"                        --metrics-interval seconds (default 10)\n"
+	"                        --metrics-interval seconds\n"
+	"  --metrics-interval S  seconds between metrics-file writes (default 10)\n"
 	"  --stats-interval S    a `stats` line with every loss counter every S\n"
 	"                        seconds (default 60, 0 turns it off)\n"
 	"  -c, --config FILE     policy additions; SIGHUP reloads it\n"
@@ -133,6 +135,11 @@ static void reload(struct session *s)
 	struct session fresh = { .opts = s->opts };
 	int err;
 
+	if (!s->opts.config) {
+		fprintf(stderr,
+			"leakwatch: SIGHUP: no --config file to reload, policy unchanged\n");
+		return;
+	}
 	err = session_load_policy(&fresh);
 	if (err) {
 		if (fresh.policy_loaded)
@@ -153,6 +160,25 @@ static void reload(struct session *s)
 	fprintf(stderr, "leakwatch: config reloaded\n");
 }
 
+/* The metrics file is replaced (written beside it, renamed): its directory
+ * must be writable now, not only at the first write, ten seconds in. */
+static int metrics_dir_check(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? (slash == path ? "/" : path) : ".");
+	if (!stat(dir, &st) && !S_ISDIR(st.st_mode))
+		errno = ENOTDIR;
+	else if (!stat(dir, &st) && !access(dir, W_OK))
+		return 0;
+	fprintf(stderr, "leakwatch daemon: --metrics-file %s: cannot write in %s: %s\n", path, dir,
+		strerror(errno));
+	return -1;
+}
+
 struct daemon_opts {
 	struct session_opts common;
 	const char *output;
@@ -162,6 +188,22 @@ struct daemon_opts {
 	int metrics_interval;
 	int stats_interval;
 };
+
+static int parse_count(const char *opt, const char *arg, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < min || v > max) {
+		fprintf(stderr, "leakwatch daemon: %s: '%s' is not a number from %d to %d\n", opt,
+			arg, min, max);
+		return EXIT_USAGE;
+	}
+	*out = (int)v;
+	return 0;
+}
 
 static int parse_seconds(const char *opt, const char *arg, int min, int *out)
 {
@@ -180,6 +222,8 @@ static int parse_seconds(const char *opt, const char *arg, int min, int *out)
 	return 0;
 }
 
+static char **argv_for_errors; /* parse_args()'s, for command_option_error() */
+
 static int parse_daemon_opt(struct daemon_opts *o, int opt, const char *arg)
 {
 	switch (opt) {
@@ -193,16 +237,16 @@ static int parse_daemon_opt(struct daemon_opts *o, int opt, const char *arg)
 		o->common.pin_dir = NULL;
 		return 0;
 	case OPT_ROTATE_SIZE:
-		if (output_parse_size(arg, &o->rotate_size)) {
+		if (output_parse_size(arg, &o->rotate_size) || o->rotate_size < 4096) {
 			fprintf(stderr,
-				"leakwatch daemon: --rotate-size: '%s' is not a size "
-				"(bytes, or with K, M, G)\n",
+				"leakwatch daemon: --rotate-size: '%s' is not a size of at least "
+				"4K (bytes, or with K, M, G)\n",
 				arg);
 			return EXIT_USAGE;
 		}
 		return 0;
 	case OPT_ROTATE_KEEP:
-		return parse_seconds("--rotate-keep", arg, 1, &o->rotate_keep);
+		return parse_count("--rotate-keep", arg, 1, 1000, &o->rotate_keep);
 	case OPT_METRICS_FILE:
 		o->metrics_file = arg;
 		return 0;
@@ -211,8 +255,7 @@ static int parse_daemon_opt(struct daemon_opts *o, int opt, const char *arg)
 	case OPT_STATS_INTERVAL:
 		return parse_seconds("--stats-interval", arg, 0, &o->stats_interval);
 	default:
-		fputs(usage, stderr);
-		return EXIT_USAGE;
+		return command_option_error("leakwatch daemon", opt, argv_for_errors);
 	}
 }
 
@@ -221,7 +264,9 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 	int opt, err = 0;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:c:vh", long_opts, NULL)) != -1) {
+	opterr = 0;
+	argv_for_errors = argv;
+	while ((opt = getopt_long(argc, argv, ":o:c:vh", long_opts, NULL)) != -1) {
 		if (session_parse_opt(&o->common, opt, optarg, &err)) {
 			if (err)
 				return err;
@@ -236,8 +281,9 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 			return err;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "leakwatch daemon: unexpected argument '%s'\n\n%s", argv[optind],
-			usage);
+		fprintf(stderr,
+			"leakwatch daemon: unexpected argument '%s' (see leakwatch daemon --help)\n",
+			argv[optind]);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -308,7 +354,8 @@ static int loop(struct session *s, const struct daemon_opts *o)
 
 int cmd_daemon(int argc, char **argv)
 {
-	struct daemon_opts o = { .common.window_s = -1,
+	struct daemon_opts o = { .common.who = "leakwatch daemon",
+				 .common.window_s = -1,
 				 .rotate_size = 100ull << 20,
 				 .rotate_keep = 5,
 				 .metrics_interval = 10,
@@ -338,6 +385,8 @@ int cmd_daemon(int argc, char **argv)
 		s.out.fd = -1;
 		goto out;
 	}
+	if (o.metrics_file && metrics_dir_check(o.metrics_file))
+		goto out;
 	cgfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cgfd < 0) {
 		fprintf(stderr, "leakwatch: cannot open %s: %s\n", mount, strerror(errno));

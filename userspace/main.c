@@ -28,6 +28,44 @@ static const char usage[] =
 	"  leakwatch daemon --output /var/log/leakwatch.jsonl\n"
 	"  leakwatch classify autodiscover.example.com 198.51.100.7\n";
 
+static const char version_usage[] = "Usage: leakwatch version\n"
+				    "\n"
+				    "Print leakwatch's version.\n";
+
+static int cmd_version(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(version_usage, stdout);
+		return 0;
+	}
+	if (argc > 1) {
+		fprintf(stderr,
+			"leakwatch version: unexpected argument '%s' (see leakwatch "
+			"version --help)\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	printf("leakwatch %s\n", LW_VERSION);
+	return 0;
+}
+
+/* Run subcommand cmd with its own argv (argv[0] is its name). */
+static int dispatch(const char *cmd, int argc, char **argv)
+{
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "daemon"))
+		return cmd_daemon(argc, argv);
+	if (!strcmp(cmd, "classify"))
+		return cmd_classify(argc, argv);
+	if (!strcmp(cmd, "policy"))
+		return cmd_policy(argc, argv);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version"))
+		return cmd_version(argc, argv);
+	fprintf(stderr, "leakwatch: unknown command '%s' (see leakwatch --help)\n", cmd);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -36,23 +74,15 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
+	/* `leakwatch help run` is `leakwatch run --help` */
+	if (!strcmp(cmd, "help") && argc > 2 && strcmp(argv[2], "help")) {
+		char *help[] = { argv[2], "--help", NULL };
+
+		return dispatch(argv[2], 2, help);
+	}
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("leakwatch %s\n", LW_VERSION);
-		return 0;
-	}
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 1, argv + 1);
-	if (!strcmp(cmd, "daemon"))
-		return cmd_daemon(argc - 1, argv + 1);
-	if (!strcmp(cmd, "classify"))
-		return cmd_classify(argc - 1, argv + 1);
-	if (!strcmp(cmd, "policy"))
-		return cmd_policy(argc - 1, argv + 1);
-
-	fprintf(stderr, "leakwatch: unknown command '%s'\n\n%s", cmd, usage);
-	return EXIT_USAGE;
+	return dispatch(cmd, argc - 1, argv + 1);
 }

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "addr.h"
 #include "policy.h"
@@ -713,6 +714,7 @@ int policy_load_file(struct policy *p, const char *path, char *err, size_t errle
 {
 	char *line = NULL, msg[POLICY_ERR_LEN];
 	unsigned long lineno = 0;
+	struct stat st;
 	size_t cap = 0;
 	ssize_t n;
 	int ret = 0;
@@ -724,8 +726,19 @@ int policy_load_file(struct policy *p, const char *path, char *err, size_t errle
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return ret;
 	}
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		snprintf(err, errlen, "%s: is a directory, not a config file", path);
+		return -EISDIR;
+	}
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		lineno++;
+		/* Editors on some systems start UTF-8 files with a byte order
+		 * mark: it is not part of the first key. */
+		if (lineno == 1 && n >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
+			memmove(line, line + 3, (size_t)n - 2);
+			n -= 3;
+		}
 		if (memchr(line, '\0', (size_t)n)) {
 			ret = fail(err, errlen, "%s:%lu: NUL byte in line", path, lineno);
 			goto out_free;

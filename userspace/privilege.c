@@ -71,9 +71,7 @@ int privilege_check(char *err, size_t len)
 	if (n < len && !has(eff, CAP_NET_ADMIN))
 		n += snprintf(err + n, len - n, " CAP_NET_ADMIN");
 	if (n < len && geteuid() != 0 && !has(eff, CAP_DAC_OVERRIDE))
-		n += snprintf(err + n, len - n,
-			      " CAP_DAC_OVERRIDE (or root, for the cgroup "
-			      "filesystem)");
+		n += snprintf(err + n, len - n, " CAP_DAC_OVERRIDE");
 	if (!n)
 		return 0;
 	return -EPERM;

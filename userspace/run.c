@@ -106,7 +106,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	long v;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+c:vh", long_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:c:vh", long_opts, NULL)) != -1) {
 		if (session_parse_opt(&o->common, opt, optarg, &err)) {
 			if (err)
 				return err;
@@ -156,12 +157,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			fputs(usage, stdout);
 			exit(0);
 		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return command_option_error("leakwatch run", opt, argv);
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "leakwatch run: no COMMAND given\n\n%s", usage);
+		fputs("leakwatch run: no COMMAND given (see leakwatch run --help)\n", stderr);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -300,7 +300,8 @@ static uint64_t cgroup_id_of(const char *path)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { .common.window_s = -1,
+	struct run_opts o = { .common.who = "leakwatch run",
+			      .common.window_s = -1,
 			      .common.run_scope = true,
 			      .common.follow_engines = true,
 			      .fail_on = SEV_MEDIUM,
@@ -320,6 +321,13 @@ int cmd_run(int argc, char **argv)
 	err = session_load_policy(&s);
 	if (err)
 		goto out_policy;
+	/* Before the cgroup: without privileges that fails with EACCES,
+	 * which would not say what is missing. */
+	if (privilege_check(s.sensor.err, sizeof(s.sensor.err))) {
+		fprintf(stderr, "leakwatch run: missing capabilities:%s (run it as root)\n",
+			s.sensor.err);
+		goto out_policy;
+	}
 	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch run"))
 		goto out_policy;
 	if (o.report) {

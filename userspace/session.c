@@ -41,17 +41,17 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 		if (output_parse_size(arg, &size) || size < 4096 || size > (1u << 30) ||
 		    (size & (size - 1))) {
 			fprintf(stderr,
-				"leakwatch: --ringbuf-size: '%s' is not a power of 2 "
+				"%s: --ringbuf-size: '%s' is not a power of 2 "
 				"between 4K and 1G\n",
-				arg);
+				o->who, arg);
 			*err = EXIT_USAGE;
 		}
 		o->ringbuf_bytes = (uint32_t)size;
 		return true;
 	case OPT_DNS_CAPTURE:
 		if (strcmp(arg, "auto") && strcmp(arg, "fentry") && strcmp(arg, "skb")) {
-			fprintf(stderr,
-				"leakwatch: --dns-capture: '%s' is not auto, fentry or skb\n", arg);
+			fprintf(stderr, "%s: --dns-capture: '%s' is not auto, fentry or skb\n",
+				o->who, arg);
 			*err = EXIT_USAGE;
 		}
 		o->dns_capture = arg;
@@ -62,7 +62,7 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 	case OPT_FORMAT:
 		f = output_format_parse(arg);
 		if (f < 0) {
-			fprintf(stderr, "leakwatch: --format: '%s' is not json or ocsf\n", arg);
+			fprintf(stderr, "%s: --format: '%s' is not json or ocsf\n", o->who, arg);
 			*err = EXIT_USAGE;
 			return true;
 		}
@@ -73,9 +73,9 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 		v = strtol(arg, &end, 10);
 		if (errno || *end || v < 1 || v > 86400) {
 			fprintf(stderr,
-				"leakwatch: --window: '%s' is not a number of seconds "
+				"%s: --window: '%s' is not a number of seconds "
 				"(1..86400)\n",
-				arg);
+				o->who, arg);
 			*err = EXIT_USAGE;
 		}
 		o->window_s = (int)v;
@@ -87,7 +87,7 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 
 int session_load_policy(struct session *s)
 {
-	int err = command_load_policy(&s->policy, s->opts.config, "leakwatch");
+	int err = command_load_policy(&s->policy, s->opts.config, s->opts.who);
 
 	if (err)
 		return err;
@@ -203,7 +203,8 @@ int session_start(struct session *s, int cgroup_fd)
 	json_init(&s->json);
 	err = privilege_check(s->sensor.err, sizeof(s->sensor.err));
 	if (err) {
-		fprintf(stderr, "leakwatch: missing capabilities:%s\n", s->sensor.err);
+		fprintf(stderr, "%s: missing capabilities:%s (run it as root)\n", s->opts.who,
+			s->sensor.err);
 		return 1;
 	}
 	err = sensor_probe(&s->sensor, &so);
@@ -211,13 +212,13 @@ int session_start(struct session *s, int cgroup_fd)
 	err = err ?: sensor_apply_policy(&s->sensor, &s->policy);
 	err = err ?: sensor_attach(&s->sensor, cgroup_fd);
 	if (err) {
-		fprintf(stderr, "leakwatch: %s\n", s->sensor.err);
+		fprintf(stderr, "%s: %s\n", s->opts.who, s->sensor.err);
 		return 1;
 	}
 	s->tracker = tracker_new(&s->policy, on_verdict, s);
 	s->rb = ring_buffer__new(sensor_events_fd(&s->sensor), on_sample, s, NULL);
 	if (!s->tracker || !s->rb) {
-		fprintf(stderr, "leakwatch: cannot set up the event reader: %s\n",
+		fprintf(stderr, "%s: cannot set up the event reader: %s\n", s->opts.who,
 			strerror(errno ? errno : ENOMEM));
 		return 1;
 	}

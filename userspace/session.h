@@ -18,6 +18,7 @@
 #include "tracker.h"
 
 struct session_opts {
+	const char *who; /* "leakwatch run", "leakwatch daemon": messages' prefix */
 	const char *config;
 	bool enforce;
 	int window_s;		/* -1: the policy's */

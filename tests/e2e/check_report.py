@@ -22,12 +22,15 @@ Queries (exit 0 when the answer is yes, 1 with a one-line reason when not,
                [--dest-name] [--via] [--verdict KIND|null] [--blocked]
   has-report   there is a report line for the process [--leak true|false]
   summary      the summary line has [--leaks N] [--events-lost N]
-               [--processes-min N]
+               [--processes-min N] [--complete true|false]
+               [--incomplete-has TEXT] (an "incomplete" reason containing
+               TEXT) [--followed KEY=MIN] (summary.followed.KEY >= MIN)
   show         print every line, pretty (for people)
   get          print destinations[].name for --address (and --comm)
 
 Process selection: --comm X matches process.comm exactly (or as the
-15-character prefix the kernel keeps); --pid N; neither: any process.
+15-character prefix the kernel keeps); --pid N; --container-id ID
+(process.container_id, "null" for none); none of them: any process.
 Standard library only, for Debian's /usr/bin/python3.
 """
 import argparse
@@ -125,6 +128,10 @@ def proc_matches(o, a):
     p = o.get("process") or {}
     if a.pid is not None and p.get("pid") != a.pid:
         return False
+    if a.container_id is not None:
+        want = None if a.container_id == "null" else a.container_id
+        if p.get("container_id", "<absent>") != want:
+            return False
     if a.comm is not None:
         c = p.get("comm")
         if not isinstance(c, str):
@@ -140,6 +147,8 @@ def who(a):
         parts.append(f"comm {a.comm}")
     if a.pid is not None:
         parts.append(f"pid {a.pid}")
+    if a.container_id is not None:
+        parts.append(f"container_id {a.container_id}")
     return " ".join(parts) or "any process"
 
 
@@ -150,9 +159,12 @@ def selected(lines, a, types=("report",)):
 def brief(o):
     """A short description of what a line has, for failure messages."""
     p = o.get("process") or {}
+    cid = p.get("container_id")
     vs = ",".join(f"{v.get('kind')}/{v.get('severity')}@{v.get('address')}:{v.get('port')}"
                   for v in o.get("verdicts") or ([o["verdict"]] if o.get("verdict") else []))
-    return f"{p.get('comm')}[{p.get('pid')}] verdicts={vs or 'none'}"
+    return (f"{p.get('comm')}[{p.get('pid')}]"
+            + (f" container_id={cid[:12]}" if isinstance(cid, str) else "")
+            + f" verdicts={vs or 'none'}")
 
 
 def same_addr(x, y):
@@ -329,6 +341,22 @@ def q_summary(lines, a):
         raise Fail(f"summary events_lost={s.get('events_lost')}, expected {a.events_lost}")
     if a.processes_min is not None and (s.get("processes") or 0) < a.processes_min:
         raise Fail(f"summary processes={s.get('processes')}, expected >= {a.processes_min}")
+    if a.complete is not None and s.get("complete") is not want_bool(a.complete):
+        raise Fail(f"summary complete={json.dumps(s.get('complete'))}, expected {a.complete}"
+                   f" (incomplete: {json.dumps(s.get('incomplete'))})")
+    if a.incomplete_has is not None:
+        reasons = s.get("incomplete")
+        if not isinstance(reasons, list) or not any(
+                a.incomplete_has in (r if isinstance(r, str) else json.dumps(r))
+                for r in reasons):
+            raise Fail(f"summary incomplete={json.dumps(reasons)} has no reason with "
+                       f"{a.incomplete_has!r}")
+    for f in a.followed or []:
+        key, _, low = f.partition("=")
+        got = (s.get("followed") or {}).get(key) if isinstance(s.get("followed"), dict) else None
+        if not isinstance(got, int) or got < int(low or 1):
+            raise Fail(f"summary followed={json.dumps(s.get('followed'))}: "
+                       f"{key} is {got!r}, expected >= {low or 1}")
 
 
 def q_show(lines, a):
@@ -368,6 +396,7 @@ def main(argv):
     ap.add_argument("query", choices=sorted(QUERIES))
     ap.add_argument("--comm")
     ap.add_argument("--pid", type=int)
+    ap.add_argument("--container-id")
     ap.add_argument("--type", choices=("report", "event"))
     ap.add_argument("--kind", choices=KINDS)
     ap.add_argument("--severity", choices=SEVERITIES)
@@ -391,6 +420,9 @@ def main(argv):
     ap.add_argument("--leaks", type=int)
     ap.add_argument("--events-lost", type=int)
     ap.add_argument("--processes-min", type=int)
+    ap.add_argument("--complete", choices=("true", "false"))
+    ap.add_argument("--incomplete-has")
+    ap.add_argument("--followed", action="append", metavar="KEY=MIN")
     a = ap.parse_args(argv)
     try:
         lines = load(a.report, strict=(a.query == "valid"))

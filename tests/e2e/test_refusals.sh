@@ -32,20 +32,24 @@ refuse()
 lw_prog_count() { bpftool prog show 2>/dev/null | grep -c ' name lw_' || true; }
 progs_before=$(lw_prog_count)
 
-refuse refuse-not-root 'missing capabilities: CAP_BPF CAP_PERFMON CAP_NET_ADMIN' \
+refuse refuse-not-root 'missing capabilities: CAP_BPF CAP_PERFMON CAP_NET_ADMIN CAP_DAC_OVERRIDE \(run it as root\)$' \
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	--bounding-set=-all "$LW_BIN" daemon
-refuse refuse-no-cap-bpf 'missing capabilities: CAP_BPF$' \
+# run says the same, before it tries to make its cgroup (EACCES otherwise)
+refuse refuse-not-root-run 'leakwatch run: missing capabilities: CAP_BPF CAP_PERFMON CAP_NET_ADMIN CAP_DAC_OVERRIDE \(run it as root\)$' \
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	--bounding-set=-all "$LW_BIN" run -- true
+refuse refuse-no-cap-bpf 'missing capabilities: CAP_BPF \(run it as root\)$' \
 	setpriv --inh-caps=-all --bounding-set=-bpf,-sys_admin "$LW_BIN" run -- true
-refuse refuse-no-cap-net-admin 'missing capabilities: CAP_NET_ADMIN$' \
+refuse refuse-no-cap-net-admin 'missing capabilities: CAP_NET_ADMIN \(run it as root\)$' \
 	setpriv --inh-caps=-all --bounding-set=-net_admin "$LW_BIN" daemon
 refuse refuse-no-btf 'kernel has no BTF' \
 	unshare -m sh -c 'mount --bind /dev/null /sys/kernel/btf/vmlinux && exec "$0" run -- true' \
 	"$LW_BIN"
-refuse refuse-btf-missing '^leakwatch: --btf /nonexistent/vmlinux: No such file or directory$' \
+refuse refuse-btf-missing '^leakwatch run: --btf /nonexistent/vmlinux: No such file or directory$' \
 	"$LW_BIN" run --btf /nonexistent/vmlinux -- true
 echo 'not BTF' >"$LW_TMP/not.btf"
-refuse refuse-btf-not-btf "^leakwatch: --btf $LW_TMP/not.btf: not a BTF file\$" \
+refuse refuse-btf-not-btf "^leakwatch run: --btf $LW_TMP/not.btf: not a BTF file\$" \
 	"$LW_BIN" run --btf "$LW_TMP/not.btf" -- true
 cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 refuse refuse-no-cgroup2 'no cgroup v2 hierarchy' \
