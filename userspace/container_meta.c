@@ -23,7 +23,8 @@
 
 #define CMETA_ENTRIES 1024
 #define CMETA_ROOTS 8
-#define CMETA_RETRY_S 30	    /* a miss, and the search for roots, at most this often */
+#define CMETA_ROOTS_S 30	    /* the engines' roots are searched again at most this often */
+#define CMETA_MISS_S 1		    /* an id not found is looked for again at most this often */
 #define STATE_FILE_MAX (1u << 20)   /* docker's config.v2.json */
 #define PODMAN_FILE_MAX (64u << 20) /* podman's containers.json, images.json */
 #define CMDLINE_MAX 16384
@@ -500,7 +501,7 @@ bool cmeta_lookup(struct cmeta *c, const char *runtime, const char *id, const ch
 			e = &c->e[i];
 			break;
 		}
-	if (e && (e->known || now_s() - e->when < CMETA_RETRY_S))
+	if (e && (e->known || now_s() - e->when < CMETA_MISS_S))
 		goto out;
 	if (!e) {
 		e = &c->e[c->next];
@@ -510,7 +511,8 @@ bool cmeta_lookup(struct cmeta *c, const char *runtime, const char *id, const ch
 		e->podman = podman;
 	}
 	e->when = now_s();
-	if (c->system && (!c->roots_found || now_s() - c->roots_found >= CMETA_RETRY_S))
+	/* a miss may be an engine started since: look for roots again */
+	if (c->system && (!c->roots_found || now_s() - c->roots_found >= CMETA_ROOTS_S))
 		find_roots(c);
 	if (docker)
 		docker_lookup(c, id, e);

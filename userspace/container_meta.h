@@ -13,9 +13,11 @@
  *           podman and conmon processes, else /etc/containers/storage.conf,
  *           else /var/lib/containers/storage.
  *
- * Results are cached per container id (a miss is retried after a while,
- * the engines' roots found again at most as often), files are read with a
- * size cap, and nothing waits on another process.
+ * Results are cached per container id (a miss is retried after a second,
+ * the engines' roots searched again at most every 30 s), files are read
+ * with a size cap, and nothing waits on another process. The tracker asks
+ * as soon as a container's cgroup is made, while the engine's state is
+ * surely there (`docker run --rm` removes it when the container ends).
  */
 #ifndef __LW_CONTAINER_META_H
 #define __LW_CONTAINER_META_H

@@ -275,6 +275,21 @@ static void container_names(struct tracker *t, struct tproc_info *ti)
 	ti->container_image = image ? strdup(image) : NULL;
 }
 
+/* A container's cgroup was just made: its engine's state exists now, and
+ * may be gone (docker run --rm) by the time its process is first seen. */
+static void container_names_early(struct tracker *t, const struct lw_cgroup_event *e)
+{
+	const char *name, *image;
+
+	cgroup_parse_identity(cgroup_cache_peek(t->cgcache, e->kind, e->id), &t->pinfo);
+	if (!t->pinfo.container_id[0])
+		return;
+	if (!t->cmeta)
+		t->cmeta = cmeta_new_system();
+	if (t->cmeta)
+		cmeta_lookup(t->cmeta, t->pinfo.runtime, t->pinfo.container_id, &name, &image);
+}
+
 /* Read /proc (as pid, the process's pid in our namespace) into the
  * tracker's scratch, keep a compact copy. */
 static int info_read(struct tracker *t, struct tproc *p, pid_t pid)
@@ -1032,6 +1047,7 @@ int tracker_handle(struct tracker *t, const void *data, size_t size)
 			t->stats.bad_events++;
 			return -EINVAL;
 		}
+		container_names_early(t, data);
 		return 0;
 	}
 	p = proc_get(t, h);
