@@ -457,6 +457,16 @@ static void scan_process(struct cmeta *c, const char *pid)
 	}
 }
 
+void cmeta_hint_process(struct cmeta *c, pid_t pid)
+{
+	char num[16];
+
+	if (pid <= 0)
+		return;
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	scan_process(c, num);
+}
+
 static void find_roots(struct cmeta *c)
 {
 	char root[PATH_MAX] = "";

@@ -14,7 +14,8 @@
  *           else /var/lib/containers/storage.
  *
  * Results are cached per container id (a miss is retried after a second,
- * the engines' roots searched again at most every 30 s), files are read
+ * the engines' roots searched again at most every 5 s; the makers of
+ * containers' cgroups are asked at once), files are read
  * with a size cap, and nothing waits on another process. The tracker asks
  * as soon as a container's cgroup is made, while the engine's state is
  * surely there (`docker run --rm` removes it when the container ends).
@@ -23,6 +24,7 @@
 #define __LW_CONTAINER_META_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct cmeta;
 
@@ -39,6 +41,10 @@ int cmeta_add_podman_root(struct cmeta *c, const char *dir);
  * call; NULL when unknown. Returns whether either is known. */
 bool cmeta_lookup(struct cmeta *c, const char *runtime, const char *id, const char **name,
 		  const char **image);
+
+/* pid may be an engine's process (the maker of a container's cgroup, or
+ * its parent: runc under conmon): take the root its command line names. */
+void cmeta_hint_process(struct cmeta *c, pid_t pid);
 
 /* The data root a dockerd command line (NUL-separated arguments) names,
  * directly or through its --config-file; "" when it names none. */

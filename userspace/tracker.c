@@ -275,6 +275,17 @@ static void container_names(struct tracker *t, struct tproc_info *ti)
 	ti->container_image = image ? strdup(image) : NULL;
 }
 
+/* The pid of the event's process in our pid namespace, 0 when it is not
+ * visible there. Until the kernel fills ns_tgid (0), the kernel's pid is
+ * ours only in the initial pid namespace: never read /proc/<host pid>
+ * elsewhere, it may be another process. */
+static uint32_t visible_pid(const struct lw_event_hdr *h)
+{
+	if (h->ns_tgid)
+		return h->ns_tgid;
+	return proc_pidns_initial() ? h->proc.tgid : 0;
+}
+
 /* A container's cgroup was just made: its engine's state exists now, and
  * may be gone (docker run --rm) by the time its process is first seen. */
 static void container_names_early(struct tracker *t, const struct lw_cgroup_event *e)
@@ -286,8 +297,14 @@ static void container_names_early(struct tracker *t, const struct lw_cgroup_even
 		return;
 	if (!t->cmeta)
 		t->cmeta = cmeta_new_system();
-	if (t->cmeta)
-		cmeta_lookup(t->cmeta, t->pinfo.runtime, t->pinfo.container_id, &name, &image);
+	if (!t->cmeta)
+		return;
+	/* the maker is the runtime (runc), its parent the engine's monitor
+	 * (conmon: its command line names podman's storage root) */
+	cmeta_hint_process(t->cmeta, (pid_t)visible_pid(&e->hdr));
+	if (e->hdr.ns_tgid == e->hdr.proc.tgid || (!e->hdr.ns_tgid && proc_pidns_initial()))
+		cmeta_hint_process(t->cmeta, (pid_t)e->hdr.ppid);
+	cmeta_lookup(t->cmeta, t->pinfo.runtime, t->pinfo.container_id, &name, &image);
 }
 
 /* Read /proc (as pid, the process's pid in our namespace) into the
@@ -356,17 +373,6 @@ static void info_from_kernel(struct tracker *t, struct tproc *p, const struct lw
 		cgroup_parse_identity(NULL, &t->pinfo);
 	copy_identity(ti, &t->pinfo, "kernel");
 	container_names(t, ti);
-}
-
-/* The pid of the event's process in our pid namespace, 0 when it is not
- * visible there. Until the kernel fills ns_tgid (0), the kernel's pid is
- * ours only in the initial pid namespace: never read /proc/<host pid>
- * elsewhere, it may be another process. */
-static uint32_t visible_pid(const struct lw_event_hdr *h)
-{
-	if (h->ns_tgid)
-		return h->ns_tgid;
-	return proc_pidns_initial() ? h->proc.tgid : 0;
 }
 
 /* The record of the process an event is about, created at its first

@@ -271,6 +271,60 @@ static void test_system_roots(void)
 	waitpid(pid, NULL, 0);
 }
 
+/* A conmon (a script of that name stands in) names podman's storage root
+ * on its command line: a hint with its pid is enough. */
+static void test_hint_conmon(void)
+{
+	char root[PATH_MAX], script[PATH_MAX], path[64], comm[32];
+	const char *name, *image;
+	struct cmeta *c;
+	int fds[2], i;
+	pid_t pid;
+	FILE *f;
+
+	write_file("hinted/overlay-containers/containers.json", podman_containers);
+	write_file("bin/conmon", "#!/bin/sh\nread x\n");
+	snprintf(root, sizeof(root), "%s/hinted", tmp);
+	snprintf(script, sizeof(script), "%s/bin/conmon", tmp);
+	chmod(script, 0755);
+	if (!ASSERT_OK(pipe(fds), "pipe"))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[1]);
+		execl(script, "conmon", "-c", ID64B, "--exit-command-arg", "--root",
+		      "--exit-command-arg", root, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	if (!ASSERT_TRUE(pid > 0, "fork"))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	for (i = 0; i < 400; i++) {
+		comm[0] = '\0';
+		f = fopen(path, "r");
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = '\0';
+			fclose(f);
+		}
+		if (!strcmp(comm, "conmon\n"))
+			break;
+		usleep(5000);
+	}
+	c = cmeta_new();
+	ASSERT_FALSE(cmeta_lookup(c, "podman", ID64B, &name, &image), "no root yet");
+	cmeta_hint_process(c, getpid()); /* not an engine: nothing */
+	cmeta_hint_process(c, pid);
+	sleep(1); /* past the retry interval of the miss */
+	ASSERT_TRUE(cmeta_lookup(c, "podman", ID64B, &name, &image), "found through the hint");
+	ASSERT_STREQ(name, "lwe7593ctr", "name");
+	cmeta_free(c);
+	close(fds[1]);
+	waitpid(pid, NULL, 0);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmp)) {
@@ -282,6 +336,7 @@ int main(void)
 	RUN_TEST(test_podman);
 	RUN_TEST(test_cmdlines);
 	RUN_TEST(test_system_roots);
+	RUN_TEST(test_hint_conmon);
 	{
 		char cmd[PATH_MAX + 16];
 
