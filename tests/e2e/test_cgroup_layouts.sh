@@ -295,13 +295,14 @@ client "$LW_TMP/pidns-out.pid" alive "$CG2"
 pid_out=$(cat "$LW_TMP/pidns-out.pid" 2>/dev/null)
 sleep 0.5
 touch "$LW_TMP/pidns.done"
-for _ in $(seq 100); do
+# (a daemon watching a busy host may take a while to report it all)
+for _ in $(seq 300); do
 	[ -s "$LW_TMP/pidns.rc" ] && break
 	sleep 0.1
 done
 [ "$(cat "$LW_TMP/pidns.rc" 2>/dev/null)" = 0 ] || _lw_because "daemon in the pid namespace: exit status $(cat "$LW_TMP/pidns.rc" 2>/dev/null)"
 # (a zombie until waited for: look at its state)
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	case "$(cut -d' ' -f3 "/proc/$ns_pid/stat" 2>/dev/null)" in Z | "") break ;; esac
 	sleep 0.1
 done
