@@ -200,10 +200,61 @@ static void test_scope_cgroupns(void)
 		usleep(20000);
 }
 
+/* A bind mount of part of the hierarchy: named by its path. */
+static int bind_child(const char *dir, const char *rel)
+{
+	char what[PATH_MAX + 256], want[PATH_MAX + 64], mp[] = "/tmp/lwut-bind.XXXXXX";
+	int rc;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    !mkdtemp(mp))
+		return 1;
+	if (mount(dir, mp, NULL, MS_BIND, NULL)) {
+		rmdir(mp);
+		return 2;
+	}
+	rc = cgroup_scope(mp, what, sizeof(what));
+	umount2(mp, MNT_DETACH);
+	rmdir(mp);
+	snprintf(want, sizeof(want), "only processes under cgroup %s are watched", rel);
+	if (rc != 1)
+		return 3;
+	return strstr(what, want) ? 0 : 4;
+}
+
+static void test_scope_bind_mount(void)
+{
+	char v2[PATH_MAX], dir[PATH_MAX + 64], rel[64];
+	int status = -1;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		test_skip("needs root (mount namespaces, mount)");
+		return;
+	}
+	if (!ASSERT_OK(cgroup2_mount(v2, sizeof(v2)), "cgroup2 mount"))
+		return;
+	snprintf(rel, sizeof(rel), "/lwut-bind%d", (int)getpid());
+	snprintf(dir, sizeof(dir), "%s%s", v2, rel);
+	if (!ASSERT_OK(mkdir(dir, 0755), dir))
+		return;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(bind_child(dir, rel));
+	if (ASSERT_TRUE(pid > 0, "fork")) {
+		ASSERT_EQ(waitpid(pid, &status, 0), pid, "waitpid");
+		ASSERT_TRUE(WIFEXITED(status), "child exited");
+		ASSERT_EQ(WEXITSTATUS(status), 0, "every check in the child");
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN_TEST(test_find_mounts);
 	RUN_TEST(test_private_mount);
 	RUN_TEST(test_scope_cgroupns);
+	RUN_TEST(test_scope_bind_mount);
 	return test_summary();
 }
