@@ -63,3 +63,6 @@ install-man:
 .PHONY: clean-static
 clean-static:
 	$(Q)rm -f $(STATIC_BIN) $(STATIC_BIN).tmp $(STATIC_BIN).log
+
+# The image and the deployment tests (make image, test-systemd, test-image).
+-include mk/deploy.mk

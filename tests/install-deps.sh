@@ -21,6 +21,7 @@ pkgs=(
 	# nsenter come with util-linux
 	docker.io containerd runc podman conmon docker-compose python3-docker
 	busybox-static util-linux
+	# (busybox-static also for test_deploy.sh: the image root, make image-root)
 )
 missing=()
 for p in "${pkgs[@]}"; do

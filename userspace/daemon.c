@@ -41,8 +41,9 @@ static const char usage[] =
 	"  -o, --output FILE     append JSON lines to FILE (0600) instead of stdout\n"
 	"  --pin-dir DIR         keep taint, answers and unread events pinned in DIR\n"
 	"                        (e.g. /sys/fs/bpf/leakwatch; bpffs is mounted when\n"
-	"                        missing), so a restarted daemon goes on where the\n"
-	"                        last one stopped; one daemon per DIR\n"
+	"                        missing, or pinning is off when it cannot be), so a\n"
+	"                        restarted daemon goes on where the last one\n"
+	"                        stopped; one daemon per DIR\n"
 	"  --no-pin              keep no state across restarts (the default)\n"
 	"  --format FORMAT       json (the default) or ocsf: each `event` line is an\n"
 	"                        OCSF 1.1 event, no `report` lines; summary as is\n"
@@ -104,6 +105,7 @@ static const struct option long_opts[] = {
 	{},
 };
 
+/* exiting: the signal that stops the daemon (for its last line). */
 static volatile sig_atomic_t exiting, want_reports, want_reload;
 
 static void on_signal(int sig)
@@ -113,7 +115,7 @@ static void on_signal(int sig)
 	else if (sig == SIGHUP)
 		want_reload = 1;
 	else
-		exiting = 1;
+		exiting = sig;
 }
 
 static int install_signals(void)
@@ -352,6 +354,30 @@ static int loop(struct session *s, const struct daemon_opts *o)
 	return 0;
 }
 
+/*
+ * A pin directory on a node with no bpffs, where none can be mounted (a
+ * container without CAP_SYS_ADMIN): run without pins, saying so once,
+ * rather than exit and be restarted into the same failure for ever.
+ */
+static void pins_or_none(struct session *s)
+{
+	char why[256];
+
+	if (!s->opts.pin_dir || !pin_bpffs(s->opts.pin_dir, why, sizeof(why)))
+		return;
+	fprintf(stderr, "leakwatch: pinning off: %s; state will not survive a restart\n", why);
+	s->opts.pin_dir = NULL;
+}
+
+/* The last line on stderr: why the daemon stopped and what it wrote. */
+static void say_stopped(int ret, const struct summary *sum)
+{
+	const char *why = ret ? "after an error" : exiting == SIGINT ? "on SIGINT" : "on SIGTERM";
+
+	fprintf(stderr, "leakwatch: stopped %s: %lu reports, %lu with leaks, %llu events lost\n",
+		why, sum->processes, sum->leaks, (unsigned long long)summary_events_lost(sum));
+}
+
 int cmd_daemon(int argc, char **argv)
 {
 	struct daemon_opts o = { .common.who = "leakwatch daemon",
@@ -379,6 +405,15 @@ int cmd_daemon(int argc, char **argv)
 	}
 	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch"))
 		goto out;
+	/* A refusal is one line: the capabilities before the first line. */
+	if (privilege_check(s.sensor.err, sizeof(s.sensor.err))) {
+		fprintf(stderr, "leakwatch daemon: missing capabilities:%s (run it as root)\n",
+			s.sensor.err);
+		goto out;
+	}
+	/* The first line: the notices session_start may print (DNS capture
+	 * fallback, libc probes, pins) come after it, then "watching". */
+	fprintf(stderr, "leakwatch: daemon %s starting, cgroup v2 at %s\n", LW_VERSION, mount);
 	err = output_open(&s.out, o.output, o.rotate_size, o.rotate_keep);
 	if (err) {
 		fprintf(stderr, "leakwatch: cannot write %s: %s\n", o.output, strerror(-err));
@@ -392,6 +427,7 @@ int cmd_daemon(int argc, char **argv)
 		fprintf(stderr, "leakwatch: cannot open %s: %s\n", mount, strerror(errno));
 		goto out;
 	}
+	pins_or_none(&s);
 	if (install_signals() || session_start(&s, cgfd))
 		goto out;
 	/* Attached: from here on the daemon only reads events and /proc (and
@@ -416,6 +452,7 @@ int cmd_daemon(int argc, char **argv)
 	report_summary_json(&s.json, s.out.fd, &sum);
 	if (o.metrics_file)
 		unlink(o.metrics_file); /* a stale file must not look alive */
+	say_stopped(ret, &sum);
 out:
 	session_stop(&s);
 	if (cgfd >= 0)

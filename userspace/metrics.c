@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -128,12 +130,20 @@ int metrics_write(const char *path, struct session *s)
 	char tmp[PATH_MAX];
 	struct summary sum;
 	FILE *f;
-	int err = 0;
+	int fd, err = 0;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
+	/* 0644 whatever the umask (the unit's is 0077): node_exporter reads
+	 * it as another user. It holds counters, nothing about processes. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
 		return -errno;
+	if (fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
+		err = -errno;
+		close(fd);
+		unlink(tmp);
+		return err;
+	}
 	session_summary(s, &sum);
 	metric_head(f, "leakwatch_up", "gauge", "1 while the sensor is attached.");
 	fprintf(f, "leakwatch_up 1\n");

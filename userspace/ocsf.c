@@ -213,14 +213,19 @@ static void dns_query(struct json *j, const struct tproc *p, const struct tverdi
 	if (type)
 		json_kv_string(j, "type", type);
 	json_object_end(j);
-	if (v->kind != VERDICT_ANSWER || !v->has_addr)
+	if (v->kind != VERDICT_ANSWER || (!v->has_addr && !v->target[0]))
 		return;
-	addr_format(v->addr, a, sizeof(a));
+	if (v->has_addr)
+		addr_format(v->addr, a, sizeof(a));
 	json_key(j, "answers");
 	json_array_begin(j);
 	json_object_begin(j);
-	json_kv_string(j, "rdata", a);
-	json_kv_string(j, "type", addr_is_v4(v->addr) ? "A" : "AAAA");
+	/* an MX or SRV answer: the host it named */
+	json_kv_string(j, "rdata", v->has_addr ? a : v->target);
+	json_kv_string(j, "type",
+		       !v->has_addr	   ? (type ? type : "MX") :
+		       addr_is_v4(v->addr) ? "A" :
+					     "AAAA");
 	json_object_end(j);
 	json_array_end(j);
 }

@@ -42,15 +42,16 @@ static bool is_bpffs(const char *path)
 	return !statfs(path, &st) && (unsigned long)st.f_type == BPF_FS_MAGIC_NR;
 }
 
-int pin_prepare(const char *dir, char *err, size_t len)
+int pin_bpffs(const char *dir, char *err, size_t len)
 {
 	char parent[PATH_MAX], *slash;
-	int fd;
+	int e;
 
 	if (!strncmp(dir, BPF_FS_ROOT "/", strlen(BPF_FS_ROOT) + 1) && !is_bpffs(BPF_FS_ROOT) &&
 	    mount("bpf", BPF_FS_ROOT, "bpf", 0, "mode=0700")) {
-		snprintf(err, len, "cannot mount bpffs on %s: %s", BPF_FS_ROOT, strerror(errno));
-		return -errno;
+		e = errno;
+		snprintf(err, len, "cannot mount bpffs on %s: %s", BPF_FS_ROOT, strerror(e));
+		return -e;
 	}
 	snprintf(parent, sizeof(parent), "%s", dir);
 	slash = strrchr(parent, '/');
@@ -60,6 +61,16 @@ int pin_prepare(const char *dir, char *err, size_t len)
 		snprintf(err, len, "%s is not on a bpf file system", parent);
 		return -ENOTSUP;
 	}
+	return 0;
+}
+
+int pin_prepare(const char *dir, char *err, size_t len)
+{
+	int fd;
+
+	fd = pin_bpffs(dir, err, len);
+	if (fd)
+		return fd;
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		snprintf(err, len, "cannot create %s: %s", dir, strerror(errno));
 		return -errno;

@@ -16,6 +16,10 @@ struct leakwatch_bpf;
 
 #define PIN_DIR_DEFAULT "/sys/fs/bpf/leakwatch"
 
+/* bpffs under dir, mounting /sys/fs/bpf when it is missing: 0, or -errno
+ * with err set (no bpffs and none can be mounted: a container without
+ * CAP_SYS_ADMIN on a node that has none). */
+int pin_bpffs(const char *dir, char *err, size_t len);
 /* bpffs mounted under dir (mounting /sys/fs/bpf when missing), dir made
  * 0700 and locked (one daemon per directory): the lock's fd, or -errno
  * with err set. Closing the fd (in every process holding it) unlocks. */

@@ -121,6 +121,14 @@ static void json_names(struct json *j, const struct tproc *p)
 		 * present when true (reports without exceptions are unchanged) */
 		if (n->allowed)
 			json_kv_bool(j, "allowed", true);
+		/* additive: MX exchanges and SRV targets, when the answers had any */
+		if (n->n_targets) {
+			json_key(j, "targets");
+			json_array_begin(j);
+			for (k = 0; k < n->n_targets; k++)
+				json_string(j, n->targets[k]);
+			json_array_end(j);
+		}
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -202,6 +210,8 @@ static void json_verdict(struct json *j, const struct tverdict *v)
 	json_kv_bool(j, "blocked", v->blocked);
 	if (v->kind == VERDICT_RESOLVER)
 		report_clients_json(j, v); /* additive */
+	if (v->target[0])
+		json_kv_string(j, "target", v->target); /* additive: an MX/SRV answer */
 	json_object_end(j);
 }
 
@@ -403,9 +413,12 @@ static void text_names(FILE *out, const struct tproc *p)
 				addr_format(n->answers[k], a, sizeof(a));
 				fprintf(out, " %s", a);
 			}
-		} else if (n->rcode >= 0) {
+		} else if (n->rcode >= 0 && !n->n_targets) {
 			fprintf(out, " -> %s", dns_rcode_name(n->rcode));
 		}
+		for (k = 0; k < n->n_targets; k++)
+			fprintf(out, "%s %s", k ? "," : " ->",
+				esc(n->targets[k], buf, sizeof(buf)));
 		if (n->allowed)
 			fputs(" [allowed]", out);
 		fputc('\n', out);
@@ -443,6 +456,10 @@ static void text_verdicts(FILE *out, const struct tproc *p)
 		if (v->kind == VERDICT_RESOLVER)
 			fprintf(out, "    LEAK resolver (%s): %s asked of global resolver %s\n",
 				severity_name(v->severity), esc(v->name, buf, sizeof(buf)), a);
+		else if (v->target[0])
+			fprintf(out, "    LEAK answer (%s): %s names %s (a null MX is expected)\n",
+				severity_name(v->severity), esc(v->name, buf, sizeof(buf)),
+				v->target);
 		else
 			fprintf(out, "    LEAK answer (%s): %s answered with %s\n",
 				severity_name(v->severity), esc(v->name, buf, sizeof(buf)), a);

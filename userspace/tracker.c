@@ -56,6 +56,24 @@ struct peer_cache {
 	char text[ADDR_STRLEN];
 };
 
+/* Names derived from reserved ones: the MX exchanges and SRV targets their
+ * answers named. A process resolving one gets addresses that are, in
+ * effect, answers of the reserved name (the seed's shape: a reserved
+ * domain's mail host is a third party's). A bounded ring. */
+#define DERIVED_MAX 128
+struct derived {
+	char target[256];		/* the target's presentation form */
+	char chain[DNS_TEXT_MAX + 300]; /* "example.com MX mx1.mail-sei.co.jp" */
+	uint32_t tgid;			/* the process that asked the reserved name */
+	char comm[LW_COMM_LEN + 1];
+	bool allowed;
+};
+
+struct derived_ring {
+	struct derived e[DERIVED_MAX];
+	size_t n, next;
+};
+
 struct tracker {
 	const struct policy *policy;
 	tracker_verdict_fn on_verdict;
@@ -66,6 +84,7 @@ struct tracker {
 	struct tracker_stats stats;
 	struct recent_ring lookups;   /* clients' reserved lookups */
 	struct recent_ring verdicts;  /* resolver verdicts */
+	struct derived_ring derived;  /* MX / SRV targets of reserved names */
 	struct peer_cache peer;	      /* the last address judged */
 	struct dns_msg msg;	      /* scratch: too big for the stack */
 	struct proc_info pinfo;	      /* scratch for proc_read() */
@@ -168,9 +187,13 @@ static void tproc_free(struct tproc *p)
 	size_t i;
 
 	for (i = 0; i < p->n_names; i++) {
+		size_t k;
+
 		free(p->names[i].text);
 		free(p->names[i].suffix);
 		free(p->names[i].answers);
+		for (k = 0; k < p->names[i].n_targets; k++)
+			free(p->names[i].targets[k]);
 	}
 	free(p->window_name);
 	free(p->info.exe);
@@ -460,7 +483,8 @@ static void add_verdict(struct tracker *t, struct tproc *p, const struct tverdic
 	for (i = 0; i < p->n_verdicts; i++) {
 		v = &p->verdicts[i];
 		if (v->kind == nv->kind && v->port == nv->port && v->has_addr == nv->has_addr &&
-		    !memcmp(v->addr, nv->addr, 16) && !strcmp(v->name, nv->name)) {
+		    !memcmp(v->addr, nv->addr, 16) && !strcmp(v->name, nv->name) &&
+		    !strcmp(v->target, nv->target)) {
 			v->blocked |= nv->blocked;
 			return;
 		}
@@ -804,6 +828,93 @@ static void fold_answers(struct tracker *t, struct tproc *p, struct tname *n,
 	}
 }
 
+/* The derived entry of a target name, or NULL. */
+static const struct derived *derived_find(const struct tracker *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->derived.n; i++)
+		if (!strcasecmp(t->derived.e[i].target, name))
+			return &t->derived.e[i];
+	return NULL;
+}
+
+static void derived_add(struct tracker *t, const struct tproc *p, const char *target,
+			const char *chain, bool allowed)
+{
+	struct derived *d;
+
+	if (derived_find(t, target))
+		return;
+	d = &t->derived.e[t->derived.next];
+	t->derived.next = (t->derived.next + 1) % DERIVED_MAX;
+	if (t->derived.n < DERIVED_MAX)
+		t->derived.n++;
+	snprintf(d->target, sizeof(d->target), "%s", target);
+	snprintf(d->chain, sizeof(d->chain), "%s", chain);
+	d->tgid = p->tgid;
+	memcpy(d->comm, p->comm, sizeof(d->comm));
+	d->allowed = allowed;
+}
+
+/* Keep a target in names[].targets once (host, or host:port for SRV). */
+static void name_add_target(struct tracker *t, struct tname *n, const char *shown)
+{
+	size_t i;
+
+	for (i = 0; i < n->n_targets; i++)
+		if (!strcasecmp(n->targets[i], shown))
+			return;
+	if (n->n_targets >= TNAME_MAX_TARGETS)
+		return;
+	n->targets[n->n_targets] = strdup(shown);
+	if (n->targets[n->n_targets])
+		n->n_targets++;
+	else
+		t->stats.oom++;
+}
+
+/*
+ * MX and SRV answers of a reserved name: keep their targets, remember them
+ * as derived names, and judge them: example.com/net/org publish a null MX
+ * (RFC 7505: one MX of preference 0 and exchange "."), so any other MX or
+ * SRV target for them sends mail or a service to somebody: an `answer`.
+ */
+static void fold_targets(struct tracker *t, struct tproc *p, struct tname *n, uint8_t family,
+			 const char *text)
+{
+	char target[256], shown[300], chain[DNS_TEXT_MAX + 300];
+	struct tverdict v;
+	size_t i;
+
+	for (i = 0; i < t->msg.n_rr; i++) {
+		const struct dns_rr *rr = &t->msg.rr[i];
+
+		if (rr->section != DNS_SEC_ANSWER ||
+		    (rr->type != DNS_T_MX && rr->type != DNS_T_SRV))
+			continue;
+		if (dns_name_to_text(&rr->target, target, sizeof(target)))
+			t->stats.dns_malformed_names++;
+		if (!strcmp(target, "."))
+			continue; /* a null MX: no mail, as it should be */
+		if (rr->type == DNS_T_SRV)
+			snprintf(shown, sizeof(shown), "%s:%u", target, rr->port);
+		else
+			snprintf(shown, sizeof(shown), "%s", target);
+		name_add_target(t, n, shown);
+		snprintf(chain, sizeof(chain), "%s %s %s", text, dns_type_name(rr->type), target);
+		derived_add(t, p, target, chain, n->allowed);
+		if (family != LW_FAMILY_IANA || n->allowed)
+			continue;
+		memset(&v, 0, sizeof(v));
+		v.kind = VERDICT_ANSWER;
+		v.severity = SEV_MEDIUM;
+		snprintf(v.name, sizeof(v.name), "%s", text);
+		snprintf(v.target, sizeof(v.target), "%s", shown);
+		add_verdict(t, p, &v);
+	}
+}
+
 static void on_reserved_response(struct tracker *t, struct tproc *p, const struct lw_dns_event *e)
 {
 	uint8_t addrs[TNAME_MAX_ANSWERS][16];
@@ -832,6 +943,36 @@ static void on_reserved_response(struct tracker *t, struct tproc *p, const struc
 
 	k = dns_answer_addrs(&t->msg, addrs, TNAME_MAX_ANSWERS);
 	fold_answers(t, p, n, sfx, text, addrs, k, e->hdr.time_ns);
+	fold_targets(t, p, n, sfx->family, text);
+}
+
+/*
+ * An ordinary name resolved: remember it to name the destination that
+ * follows; when it is a derived name (an MX or SRV target of a reserved
+ * name), its addresses join the answer set under the chain, so traffic to
+ * them is `direct`, as to any answer of the reserved name.
+ */
+static void resolved_add(struct tracker *t, struct tproc *p, const char *text,
+			 const uint8_t (*addrs)[16], size_t k)
+{
+	const struct derived *d = derived_find(t, text);
+	struct tproc asker = { 0 };
+	struct tresolved *r;
+	size_t i;
+
+	if (d) {
+		asker.tgid = d->tgid;
+		memcpy(asker.comm, d->comm, sizeof(asker.comm));
+	}
+	for (i = 0; i < k; i++) {
+		if (d && addr_is_leak_target(t, addrs[i]))
+			answerset_add(t, addrs[i], &asker, d->chain, d->allowed);
+		r = grow(t, (void **)&p->resolved, &p->n_resolved, &p->cap_resolved, sizeof(*r));
+		if (!r)
+			return;
+		memcpy(r->addr, addrs[i], 16);
+		snprintf(r->name, sizeof(r->name), "%s", text);
+	}
 }
 
 /* An ordinary name resolved inside a window: remember it to name the
@@ -841,18 +982,11 @@ static void on_window_response(struct tracker *t, struct tproc *p)
 	uint8_t addrs[TNAME_MAX_ANSWERS][16];
 	char text[DNS_TEXT_MAX];
 	bool malformed = false;
-	struct tresolved *r;
-	size_t i, k;
+	size_t k;
 
 	name_text(t, &t->msg.q[0].name, text, sizeof(text), &malformed);
 	k = dns_answer_addrs(&t->msg, addrs, TNAME_MAX_ANSWERS);
-	for (i = 0; i < k; i++) {
-		r = grow(t, (void **)&p->resolved, &p->n_resolved, &p->cap_resolved, sizeof(*r));
-		if (!r)
-			return;
-		memcpy(r->addr, addrs[i], 16);
-		snprintf(r->name, sizeof(r->name), "%s", text);
-	}
+	resolved_add(t, p, text, (const uint8_t(*)[16])addrs, k);
 }
 
 static void on_response(struct tracker *t, struct tproc *p, const struct lw_dns_event *e)
@@ -876,9 +1010,8 @@ static void on_libc(struct tracker *t, struct tproc *p, const struct lw_libc_eve
 	uint8_t addrs[LW_LIBC_MAX_ADDRS][16];
 	const struct reserved_suffix *sfx;
 	char text[LW_LIBC_NAME_MAX];
-	struct tresolved *r;
 	struct tname *n;
-	size_t i, k, len;
+	size_t k, len;
 
 	memcpy(text, e->name, sizeof(text));
 	text[sizeof(text) - 1] = '\0';
@@ -891,14 +1024,7 @@ static void on_libc(struct tracker *t, struct tproc *p, const struct lw_libc_eve
 	memcpy(addrs, e->addrs, k * 16);
 
 	if (!(e->flags & LW_DNS_RESERVED)) {
-		for (i = 0; i < k; i++) {
-			r = grow(t, (void **)&p->resolved, &p->n_resolved, &p->cap_resolved,
-				 sizeof(*r));
-			if (!r)
-				return;
-			memcpy(r->addr, addrs[i], 16);
-			snprintf(r->name, sizeof(r->name), "%s", text);
-		}
+		resolved_add(t, p, text, (const uint8_t(*)[16])addrs, k);
 		return;
 	}
 	sfx = policy_match_name(t->policy, text);

@@ -19,6 +19,7 @@
 #include "proc.h"
 
 #define TNAME_MAX_ANSWERS 16
+#define TNAME_MAX_TARGETS 4 /* MX exchanges and SRV targets kept per name */
 /* Processes tracked at once: bounds memory (the kernel's taint map holds
  * 16384 by default; a few more for untainted direct-leak processes). */
 #define TRACKER_MAX_PROCS 32768
@@ -55,6 +56,11 @@ struct tname {
 	uint8_t func;	    /* libc: enum lw_libc_func of the first call */
 	int libc_ret;	    /* libc: the last call's return value */
 	bool allowed;	    /* under an `allow-name`: gives no verdict */
+	/* MX exchanges / SRV targets the answers named (heap), "host" or
+	 * "host:port" for SRV; a process that resolves one and connects to
+	 * its address is treated as connecting to an answer of this name */
+	char *targets[TNAME_MAX_TARGETS];
+	size_t n_targets;
 };
 
 /* One entry of destinations[]: traffic to address:port/proto. */
@@ -88,6 +94,7 @@ struct tverdict {
 	uint16_t port;
 	uint8_t proto;
 	bool blocked;
+	char target[300]; /* answer: the MX exchange or SRV target (host:port) it names */
 	/* resolver: processes that looked the name up shortly before this one
 	 * (a local stub forwarding) sent it upstream */
 	struct tclient clients[TVERDICT_MAX_CLIENTS];
