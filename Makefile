@@ -50,11 +50,15 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror 
 
 LIBBPF_CFLAGS := $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lpthread
+# jansson (Debian's libjansson-dev): the engines' JSON state (container_meta.c)
+JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
+JANSSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+USER_LIBS := $(LIBBPF_LIBS) $(JANSSON_LIBS)
 
 CFLAGS ?= -g -O2
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
 	-Wshadow -Wformat=2 -Wmissing-field-initializers -Werror=undef -D_GNU_SOURCE \
-	-DLW_VERSION='"$(VERSION)"' -Iheaders -Iuserspace -I$(OUTPUT) $(LIBBPF_CFLAGS) $(SAN_FLAGS)
+	-DLW_VERSION='"$(VERSION)"' -Iheaders -Iuserspace -I$(OUTPUT) $(LIBBPF_CFLAGS) $(JANSSON_CFLAGS) $(SAN_FLAGS)
 LDFLAGS ?=
 override LDFLAGS += $(SAN_FLAGS)
 
@@ -109,12 +113,12 @@ $(OUTPUT)/%.o: userspace/%.c $(USER_HDRS) $(OUTPUT)/leakwatch.skel.h | $(OUTPUT)
 
 $(BIN): $(OUTPUT)/main.o $(USER_OBJS)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(USER_LIBS) -o $@
 
 # --- tests -------------------------------------------------------------------
 $(OUTPUT)/tests/%: tests/unit/%.c tests/test.h $(USER_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests $(LDFLAGS) $< $(USER_OBJS) $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests $(LDFLAGS) $< $(USER_OBJS) $(USER_LIBS) -o $@
 
 # BPF_PROG_TEST_RUN tests: tests/bpf/X.bpf.c linked with the real DNS
 # helpers into its own skeleton, driven by tests/bpf/test_X.c.
@@ -135,7 +139,7 @@ $(OUTPUT)/tests/test_%: tests/bpf/test_%.c tests/test.h $(OUTPUT)/tests/%_test.s
 		$(USER_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests -I$(OUTPUT)/tests $(LDFLAGS) $< $(USER_OBJS) \
-		$(LIBBPF_LIBS) -o $@
+		$(USER_LIBS) -o $@
 
 # Helper programs the end-to-end tests drive (clients, servers).
 $(OUTPUT)/tests/%: tests/helpers/%.c | $(OUTPUT)/tests

@@ -4,9 +4,10 @@
 # Makefile's OUTPUT, USER_OBJS, CC, CFLAGS, LDFLAGS, INSTALL, PREFIX, DESTDIR.
 #
 #   make static        ./leakwatch-static: linked statically against glibc,
-#                      libbpf.a, libelf.a and libz.a (Debian's libbpf-dev,
-#                      libelf-dev, zlib1g-dev ship them), so it needs nothing
-#                      at run time but the kernel: for the container image
+#                      libbpf.a, libelf.a, libz.a and libjansson.a (Debian's
+#                      libbpf-dev, libelf-dev, zlib1g-dev, libjansson-dev ship
+#                      them), so it needs nothing at run time but the kernel:
+#                      for the container image
 #                      (deploy/, Containerfile) and for copying to hosts.
 #   make check-static  prove it: `ldd` says "not a dynamic executable", and
 #                      the binary runs (version, classify).
@@ -18,8 +19,9 @@
 
 STATIC_BIN := leakwatch-static
 # libbpf's own pkg-config answer for static linking, plus libelf's deps
-# (Debian's libelf.a needs only libz).
-STATIC_LIBS := $(shell pkg-config --static --libs libbpf libelf 2>/dev/null || echo -lbpf -lelf -lz)
+# (Debian's libelf.a needs only libz) and jansson (libjansson-dev's .a).
+STATIC_LIBS := $(shell pkg-config --static --libs libbpf libelf jansson 2>/dev/null || \
+	echo -lbpf -lelf -lz -ljansson)
 
 .PHONY: static
 static: $(STATIC_BIN)

@@ -7,7 +7,7 @@
 set -eu
 pkgs=(
 	# build
-	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjansson-dev pkg-config
 	# fuzzing and lint
 	libclang-rt-14-dev clang-format clang-tidy cppcheck
 	# tests: a real DNS server, real clients, namespaces

@@ -403,11 +403,8 @@ int cmd_daemon(int argc, char **argv)
 		ret = err;
 		goto out;
 	}
-	if (cgroup2_mount(mount, sizeof(mount))) {
-		fprintf(stderr,
-			"leakwatch: no cgroup v2 hierarchy is mounted (see /proc/mounts)\n");
+	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch"))
 		goto out;
-	}
 	/* A refusal is one line: the capabilities before the first line. */
 	if (privilege_check(s.sensor.err, sizeof(s.sensor.err))) {
 		fprintf(stderr, "leakwatch daemon: missing capabilities:%s (run it as root)\n",
@@ -441,6 +438,7 @@ int cmd_daemon(int argc, char **argv)
 		fprintf(stderr, "leakwatch: cannot drop capabilities: %s\n", strerror(-err));
 	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s%s\n", mount,
 		s.sensor.dns_capture, o.common.enforce ? ", enforcing" : "");
+	cgroup_print_scope(mount, "leakwatch");
 	if (s.sensor.pins_reused)
 		fprintf(stderr, "leakwatch: resumed the state pinned in %s\n", o.common.pin_dir);
 

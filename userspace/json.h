@@ -14,6 +14,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* libjansson (container_meta.c reads the engines' state with it) exports a
+ * json_string() and a json_null() of its own: ours link under other names,
+ * or the static link fails and the dynamic one lets each shadow the other. */
+#define json_string lw_json_string
+#define json_null lw_json_null
+
 #define JSON_MAX_DEPTH 16
 
 struct json {

@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "proc.h"
 
 #define NSEC_PER_SEC 1000000000ULL
+#define PROC_PID_INIT_INO 0xEFFFFFFCU /* include/linux/proc_ns.h */
 
 static uint64_t tick_ns(void)
 {
@@ -215,27 +217,24 @@ static void read_cmdline(pid_t pid, struct proc_info *info)
 	info->cmdline_len = (size_t)n;
 }
 
-static void read_cgroup(pid_t pid, char *out, size_t size)
+/* /proc/PID/cgroup, whole: a v1 host has a line per hierarchy. */
+static void read_cgroup(pid_t pid, char *buf, size_t size)
 {
-	char path[64], buf[PROC_PATH_MAX + 1024] = { 0 }, *line, *nl;
-	size_t len;
+	char path[64];
 
-	out[0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
-		return;
-	for (line = buf; line && *line; line = nl ? nl + 1 : NULL) {
-		nl = strchr(line, '\n');
-		if (strncmp(line, "0::", 3))
-			continue;
-		line += 3;
-		len = nl ? (size_t)(nl - line) : strlen(line);
-		if (len > size - 1)
-			len = size - 1;
-		memcpy(out, line, len);
-		out[len] = '\0';
-		return;
-	}
+	if (read_file(path, buf, size) <= 0)
+		buf[0] = '\0';
+}
+
+bool proc_pidns_initial(void)
+{
+	static int cached = -1;
+	struct stat st;
+
+	if (cached < 0)
+		cached = !stat("/proc/self/ns/pid", &st) && st.st_ino == PROC_PID_INIT_INO;
+	return cached;
 }
 
 static void clear_all_but_pid(struct proc_info *info, pid_t pid)
@@ -247,6 +246,7 @@ static void clear_all_but_pid(struct proc_info *info, pid_t pid)
 
 int proc_read(pid_t pid, uint64_t start_ns, struct proc_info *info)
 {
+	static char cgroups[4 * PROC_PATH_MAX]; /* proc_read() is not reentrant anyway */
 	struct stat_fields st, again;
 	bool uid_ok;
 
@@ -262,7 +262,7 @@ int proc_read(pid_t pid, uint64_t start_ns, struct proc_info *info)
 	info->uid = read_uid(pid, &uid_ok);
 	read_exe(pid, info->exe, sizeof(info->exe));
 	read_cmdline(pid, info);
-	read_cgroup(pid, info->cgroup, sizeof(info->cgroup));
+	read_cgroup(pid, cgroups, sizeof(cgroups));
 
 	/* Still the same, living process? Otherwise some of the above may
 	 * belong to a successor that got the pid, or be empty. */
@@ -270,7 +270,7 @@ int proc_read(pid_t pid, uint64_t start_ns, struct proc_info *info)
 	    again.start_ticks != st.start_ticks)
 		goto gone;
 
-	cgroup_parse_identity(info->cgroup, info);
+	cgroup_parse_file(cgroups, info);
 	return 0;
 gone:
 	clear_all_but_pid(info, pid);
@@ -524,4 +524,129 @@ void cgroup_parse_identity(const char *path, struct proc_info *info)
 		info->pod_uid[0] = '\0';
 		info->qos[0] = '\0';
 	}
+}
+
+/* --- /proc/PID/cgroup: which line names the identity ------------------------ */
+
+/* One line "hierarchy-ID:controller-list:path". */
+struct cg_line {
+	const char *ctrl, *path;
+	size_t ctrl_len, path_len;
+	bool v2; /* "0::path" */
+};
+
+static bool parse_cg_line(const char *line, size_t len, struct cg_line *l)
+{
+	const char *c1 = memchr(line, ':', len), *c2;
+
+	if (!c1 || c1 == line)
+		return false;
+	c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line));
+	if (!c2)
+		return false;
+	l->ctrl = c1 + 1;
+	l->ctrl_len = (size_t)(c2 - l->ctrl);
+	l->path = c2 + 1;
+	l->path_len = len - (size_t)(l->path - line);
+	l->v2 = c1 - line == 1 && line[0] == '0' && l->ctrl_len == 0;
+	return true;
+}
+
+/* Is word one of the comma-separated controllers (or "name=...")? */
+static bool ctrl_has(const struct cg_line *l, const char *word)
+{
+	size_t wl = strlen(word), i = 0, n;
+
+	while (i < l->ctrl_len) {
+		n = 0;
+		while (i + n < l->ctrl_len && l->ctrl[i + n] != ',')
+			n++;
+		if (n == wl && !strncmp(l->ctrl + i, word, wl))
+			return true;
+		i += n + 1;
+	}
+	return false;
+}
+
+static void copy_path(const struct cg_line *l, char *out, size_t size)
+{
+	size_t n = l->path_len < size - 1 ? l->path_len : size - 1;
+
+	memcpy(out, l->path, n);
+	out[n] = '\0';
+}
+
+bool proc_has_identity(const struct proc_info *info)
+{
+	return info->container_id[0] || info->pod_uid[0];
+}
+
+static void set_source(struct proc_info *info, const struct cg_line *l)
+{
+	if (l->v2)
+		snprintf(info->cgroup_source, sizeof(info->cgroup_source), "v2");
+	else
+		snprintf(info->cgroup_source, sizeof(info->cgroup_source), "v1:%.*s",
+			 (int)l->ctrl_len, l->ctrl);
+}
+
+/* Parse the identity of line l; true when it names one. */
+static bool try_line(const struct cg_line *l, struct proc_info *info)
+{
+	static char path[PROC_PATH_MAX];
+
+	copy_path(l, path, sizeof(path));
+	cgroup_parse_identity(path, info);
+	if (!proc_has_identity(info))
+		return false;
+	set_source(info, l);
+	return true;
+}
+
+#define CG_LINES_MAX 32
+
+void cgroup_parse_file(const char *text, struct proc_info *info)
+{
+	struct cg_line lines[CG_LINES_MAX], *v2 = NULL, *best = NULL;
+	const char *line, *nl;
+	size_t n = 0, i, len;
+	int pass;
+
+	info->cgroup[0] = '\0';
+	info->cgroup_source[0] = '\0';
+	cgroup_parse_identity(NULL, info);
+	for (line = text; line && *line && n < CG_LINES_MAX; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		if (!parse_cg_line(line, len, &lines[n]))
+			continue;
+		if (lines[n].v2 && !v2)
+			v2 = &lines[n];
+		n++;
+	}
+	if (v2) {
+		copy_path(v2, info->cgroup, sizeof(info->cgroup));
+		if (try_line(v2, info))
+			return;
+	}
+	/* v1: the systemd hierarchy, then memory (the one runtimes always
+	 * join), then whatever other hierarchy names a container. */
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < n; i++) {
+			struct cg_line *l = &lines[i];
+			bool sd = ctrl_has(l, "name=systemd"), mem = ctrl_has(l, "memory");
+
+			if (l->v2 || (pass == 0 && !sd) || (pass == 1 && (sd || !mem)) ||
+			    (pass == 2 && (sd || mem)))
+				continue;
+			if (!best)
+				best = l;
+			if (try_line(l, info))
+				return;
+		}
+	}
+	/* No line names a container: say which line was read. */
+	cgroup_parse_identity(NULL, info);
+	if (v2 || best)
+		set_source(info, v2 ? v2 : best);
 }

@@ -14,6 +14,7 @@
 
 #define PROC_CMDLINE_MAX 4096
 #define PROC_PATH_MAX 4096
+#define PROC_SOURCE_MAX 40
 
 struct proc_info {
 	pid_t pid;
@@ -24,11 +25,15 @@ struct proc_info {
 	char cmdline[PROC_CMDLINE_MAX]; /* NUL-separated arguments */
 	size_t cmdline_len;		/* bytes used in cmdline, incl. NULs */
 	char cgroup[PROC_PATH_MAX];	/* cgroup v2 path ("0::" line), "" if none */
-	char container_id[65];		/* "" when not in a container */
-	char runtime[16]; /* "docker", "containerd", "cri-o", "podman", "nspawn", "" */
-	char pod_uid[37]; /* "" when not in a Kubernetes pod */
-	char qos[16];	  /* "guaranteed", "burstable", "besteffort", "" */
-	bool gone;	  /* the process had exited (or pid was reused) */
+	/* Which line of /proc/PID/cgroup the identity below came from: "v2",
+	 * "v1:name=systemd", "v1:memory", "v1:<controllers>"; "" when the
+	 * file had no line at all. */
+	char cgroup_source[PROC_SOURCE_MAX];
+	char container_id[65]; /* "" when not in a container */
+	char runtime[16];      /* "docker", "containerd", "cri-o", "podman", "nspawn", "" */
+	char pod_uid[37];      /* "" when not in a Kubernetes pod */
+	char qos[16];	       /* "guaranteed", "burstable", "besteffort", "" */
+	bool gone;	       /* the process had exited (or pid was reused) */
 };
 
 /* Start time of a process in ns since boot, from /proc/PID/stat field 22
@@ -39,10 +44,26 @@ uint64_t proc_start_ns(pid_t pid);
  * same process? Tolerates the tick rounding. */
 bool proc_same_start(uint64_t proc_ns, uint64_t kernel_ns);
 
+/* Is leakwatch in the initial pid namespace (so the kernel's pids are the
+ * pids of its /proc)? */
+bool proc_pidns_initial(void);
+
 /* Read what /proc has of pid. When start_ns is non-zero and /proc's start
  * time does not match (pid reuse), or the process is gone, info->gone is
  * set and only pid is filled. Returns 0, or -ESRCH when gone. */
 int proc_read(pid_t pid, uint64_t start_ns, struct proc_info *info);
+
+/*
+ * Parse the text of /proc/PID/cgroup: info->cgroup gets the v2 path (the
+ * "0::" line) and the identity comes from it; when it names no container
+ * or pod (a runtime that leaves the v2 membership at "/" on a hybrid or v1
+ * host), from the v1 lines: name=systemd first, then memory, then any
+ * other, in file order. info->cgroup_source says which line gave it.
+ */
+void cgroup_parse_file(const char *text, struct proc_info *info);
+
+/* Does info carry a container or pod identity? */
+bool proc_has_identity(const struct proc_info *info);
 
 /* Fill container_id, runtime, pod_uid and qos from a cgroup path (docker,
  * containerd/cri, CRI-O, podman, systemd-nspawn; kubepods under the systemd

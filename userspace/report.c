@@ -45,11 +45,14 @@ static const char *proto_name(uint8_t proto)
 static void json_process(struct json *j, const struct tproc *p)
 {
 	const struct tproc_info *info = &p->info;
+	/* the cgroup and identity also survive a process gone before /proc
+	 * was read, from the kernel's cgroup ids */
+	bool ident = p->info_read || info->cgroup_source[0];
 	size_t off;
 
 	json_key(j, "process");
 	json_object_begin(j);
-	json_kv_uint(j, "pid", p->tgid);
+	json_kv_uint(j, "pid", tproc_pid(p));
 	json_kv_uint(j, "ppid", p->ppid);
 	json_kv_uint(j, "uid", p->info_read ? info->uid : p->uid);
 	json_kv_string(j, "comm", p->info_read ? info->comm : p->comm);
@@ -67,13 +70,19 @@ static void json_process(struct json *j, const struct tproc *p)
 	} else {
 		json_null(j);
 	}
-	kv_string_or_null(j, "cgroup", p->info_read ? info->cgroup : NULL);
-	kv_string_or_null(j, "container_id", p->info_read ? info->container_id : NULL);
-	kv_string_or_null(j, "pod_uid", p->info_read ? info->pod_uid : NULL);
-	/* additive (design.md §6): what the cgroup path also says */
-	kv_string_or_null(j, "container_runtime", p->info_read ? info->runtime : NULL);
-	kv_string_or_null(j, "pod_qos", p->info_read ? info->qos : NULL);
-	json_kv_bool(j, "exited_before_read", !p->info_read);
+	kv_string_or_null(j, "cgroup", ident ? info->cgroup : NULL);
+	kv_string_or_null(j, "container_id", ident ? info->container_id : NULL);
+	kv_string_or_null(j, "pod_uid", ident ? info->pod_uid : NULL);
+	/* additive (design.md §6): what the cgroup path also says, where it
+	 * was read, the engine's names, the pid namespace */
+	kv_string_or_null(j, "container_runtime", ident ? info->runtime : NULL);
+	kv_string_or_null(j, "pod_qos", ident ? info->qos : NULL);
+	kv_string_or_null(j, "cgroup_source", ident ? info->cgroup_source : NULL);
+	kv_string_or_null(j, "container_name", info->container_name);
+	kv_string_or_null(j, "container_image", info->container_image);
+	json_kv_bool(j, "exited_before_read", !p->info_read && !p->outside_pidns);
+	json_kv_uint(j, "host_pid", p->tgid);
+	json_kv_bool(j, "outside_pid_namespace", p->outside_pidns);
 	json_object_end(j);
 }
 
@@ -341,6 +350,7 @@ static int counters_json(struct json *j, int fd, const char *type, const struct 
 		json_kv_uint(j, "dns_malformed_names", s->tstats->dns_malformed_names);
 		json_kv_uint(j, "out_of_memory", s->tstats->oom);
 		json_kv_uint(j, "process_table_full", s->tstats->table_full);
+		json_kv_uint(j, "cgroup_unresolved", s->tstats->cgroup_unresolved);
 		json_object_end(j);
 	}
 	json_object_end(j);
@@ -464,9 +474,11 @@ void report_text(FILE *out, const struct tproc *p)
 	char comm[LW_COMM_LEN * 4 + 1];
 	const char *c = p->info_read ? p->info.comm : p->comm;
 
-	fprintf(out, "  %s (pid %u, uid %u)%s", esc(c, comm, sizeof(comm)), p->tgid,
+	fprintf(out, "  %s (pid %u, uid %u)%s", esc(c, comm, sizeof(comm)), tproc_pid(p),
 		p->info_read ? p->info.uid : p->uid,
-		p->info_read ? ":" : " (gone before /proc was read)");
+		p->info_read	 ? ":" :
+		p->outside_pidns ? " (outside leakwatch's pid namespace)" :
+				   " (gone before /proc was read)");
 	text_cmdline(out, p);
 	fputc('\n', out);
 	text_names(out, p);

@@ -349,11 +349,8 @@ int cmd_run(int argc, char **argv)
 			s.sensor.err);
 		goto out_policy;
 	}
-	if (cgroup2_mount(mount, sizeof(mount))) {
-		fprintf(stderr, "leakwatch run: no cgroup v2 hierarchy is mounted "
-				"(see /proc/mounts; mount -t cgroup2 none /sys/fs/cgroup)\n");
+	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch run"))
 		goto out_policy;
-	}
 	if (o.report) {
 		s.out.fd = open_report(o.report);
 		if (s.out.fd < 0)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup_cache.h"
+#include "container_meta.h"
 #include "tracker.h"
 
 #define PROC_BUCKETS 1024
@@ -80,13 +82,15 @@ struct tracker {
 	struct answer_entry *answers;
 	size_t n_answers, next_answer;
 	struct tracker_stats stats;
-	struct recent_ring lookups;  /* clients' reserved lookups */
-	struct recent_ring verdicts; /* resolver verdicts */
-	struct derived_ring derived; /* MX / SRV targets of reserved names */
-	struct peer_cache peer;	     /* the last address judged */
-	struct dns_msg msg;	     /* scratch: too big for the stack */
-	struct proc_info pinfo;	     /* scratch for proc_read() */
-	size_t n_procs;		     /* records in buckets */
+	struct recent_ring lookups;   /* clients' reserved lookups */
+	struct recent_ring verdicts;  /* resolver verdicts */
+	struct derived_ring derived;  /* MX / SRV targets of reserved names */
+	struct peer_cache peer;	      /* the last address judged */
+	struct dns_msg msg;	      /* scratch: too big for the stack */
+	struct proc_info pinfo;	      /* scratch for proc_read() */
+	size_t n_procs;		      /* records in buckets */
+	struct cgroup_cache *cgcache; /* made at its first use */
+	struct cmeta *cmeta;	      /* made at its first use */
 };
 
 static const char *const kind_names[] = {
@@ -195,6 +199,8 @@ static void tproc_free(struct tproc *p)
 	free(p->info.exe);
 	free(p->info.cmdline);
 	free(p->info.cgroup);
+	free(p->info.container_name);
+	free(p->info.container_image);
 	free(p->names);
 	free(p->dests);
 	free(p->verdicts);
@@ -218,6 +224,8 @@ void tracker_free(struct tracker *t)
 	for (i = 0; t->answers && i < ANSWERSET_MAX; i++)
 		free(t->answers[i].name);
 	free(t->answers);
+	cgroup_cache_free(t->cgcache);
+	cmeta_free(t->cmeta);
 	free(t);
 }
 
@@ -266,14 +274,71 @@ static char *dup_bytes(const char *s, size_t n)
 	return d;
 }
 
-/* Read /proc into the tracker's scratch, keep a compact copy. */
-static int info_read(struct tracker *t, struct tproc *p)
+static void copy_identity(struct tproc_info *ti, const struct proc_info *pi, const char *source)
+{
+	memcpy(ti->container_id, pi->container_id, sizeof(ti->container_id));
+	memcpy(ti->runtime, pi->runtime, sizeof(ti->runtime));
+	memcpy(ti->pod_uid, pi->pod_uid, sizeof(ti->pod_uid));
+	memcpy(ti->qos, pi->qos, sizeof(ti->qos));
+	snprintf(ti->cgroup_source, sizeof(ti->cgroup_source), "%s", source);
+}
+
+/* The engine's name and image of the container, read while it exists. */
+static void container_names(struct tracker *t, struct tproc_info *ti)
+{
+	const char *name = NULL, *image = NULL;
+
+	if (!ti->container_id[0])
+		return;
+	if (!t->cmeta)
+		t->cmeta = cmeta_new_system();
+	if (!t->cmeta || !cmeta_lookup(t->cmeta, ti->runtime, ti->container_id, &name, &image))
+		return;
+	ti->container_name = name ? strdup(name) : NULL;
+	ti->container_image = image ? strdup(image) : NULL;
+}
+
+/* The pid of the event's process in our pid namespace, 0 when it is not
+ * visible there. Until the kernel fills ns_tgid (0), the kernel's pid is
+ * ours only in the initial pid namespace: never read /proc/<host pid>
+ * elsewhere, it may be another process. */
+static uint32_t visible_pid(const struct lw_event_hdr *h)
+{
+	if (h->ns_tgid)
+		return h->ns_tgid;
+	return proc_pidns_initial() ? h->proc.tgid : 0;
+}
+
+/* A container's cgroup was just made: its engine's state exists now, and
+ * may be gone (docker run --rm) by the time its process is first seen. */
+static void container_names_early(struct tracker *t, const struct lw_cgroup_event *e)
+{
+	const char *name, *image;
+
+	cgroup_parse_identity(cgroup_cache_peek(t->cgcache, e->kind, e->id), &t->pinfo);
+	if (!t->pinfo.container_id[0])
+		return;
+	if (!t->cmeta)
+		t->cmeta = cmeta_new_system();
+	if (!t->cmeta)
+		return;
+	/* the maker is the runtime (runc), its parent the engine's monitor
+	 * (conmon: its command line names podman's storage root) */
+	cmeta_hint_process(t->cmeta, (pid_t)visible_pid(&e->hdr));
+	if (e->hdr.ns_tgid == e->hdr.proc.tgid || (!e->hdr.ns_tgid && proc_pidns_initial()))
+		cmeta_hint_process(t->cmeta, (pid_t)e->hdr.ppid);
+	cmeta_lookup(t->cmeta, t->pinfo.runtime, t->pinfo.container_id, &name, &image);
+}
+
+/* Read /proc (as pid, the process's pid in our namespace) into the
+ * tracker's scratch, keep a compact copy. */
+static int info_read(struct tracker *t, struct tproc *p, pid_t pid)
 {
 	struct proc_info *pi = &t->pinfo;
 	struct tproc_info *ti = &p->info;
 	int err;
 
-	err = proc_read(p->tgid, p->start_ns, pi);
+	err = proc_read(pid, p->start_ns, pi);
 	if (err)
 		return err;
 	ti->uid = pi->uid;
@@ -283,13 +348,54 @@ static int info_read(struct tracker *t, struct tproc *p)
 	ti->cmdline = dup_bytes(pi->cmdline, pi->cmdline_len);
 	ti->cmdline_len = ti->cmdline ? pi->cmdline_len : 0;
 	ti->cgroup = strdup(pi->cgroup);
-	memcpy(ti->container_id, pi->container_id, sizeof(ti->container_id));
-	memcpy(ti->runtime, pi->runtime, sizeof(ti->runtime));
-	memcpy(ti->pod_uid, pi->pod_uid, sizeof(ti->pod_uid));
-	memcpy(ti->qos, pi->qos, sizeof(ti->qos));
+	copy_identity(ti, pi, pi->cgroup_source);
 	if (!ti->exe || !ti->cgroup)
 		t->stats.oom++;
 	return 0;
+}
+
+/* A cgroup id of the header resolved to its path; true when it names a
+ * container or pod (pi then holds the identity). */
+static bool kernel_path(struct tracker *t, int kind, uint64_t id, const char **path)
+{
+	struct proc_info *pi = &t->pinfo;
+
+	*path = id ? cgroup_cache_path(t->cgcache, kind, id) : NULL;
+	cgroup_parse_identity(*path, pi);
+	return proc_has_identity(pi);
+}
+
+/*
+ * The process was gone before /proc could be read (or is not visible in
+ * our pid namespace): its identity from the cgroup ids the kernel put in
+ * the event, the v2 one first, then the v1 memory hierarchy's. Counted
+ * when neither names a cgroup we know; never guessed.
+ */
+static void info_from_kernel(struct tracker *t, struct tproc *p, const struct lw_event_hdr *h)
+{
+	struct tproc_info *ti = &p->info;
+	const char *v2 = NULL, *v1 = NULL;
+	bool found;
+
+	if (!h->cgroup_id && !h->cgroup_v1_id)
+		return;
+	if (!t->cgcache)
+		t->cgcache = cgroup_cache_new_system();
+	if (!t->cgcache) {
+		t->stats.oom++;
+		return;
+	}
+	found = kernel_path(t, LW_CG_V2, h->cgroup_id, &v2) ||
+		kernel_path(t, LW_CG_V1_MEMORY, h->cgroup_v1_id, &v1);
+	if (!v2 && !v1) {
+		t->stats.cgroup_unresolved++;
+		return;
+	}
+	ti->cgroup = v2 ? strdup(v2) : NULL;
+	if (!found)
+		cgroup_parse_identity(NULL, &t->pinfo);
+	copy_identity(ti, &t->pinfo, "kernel");
+	container_names(t, ti);
 }
 
 /* The record of the process an event is about, created at its first
@@ -313,11 +419,21 @@ static struct tproc *proc_get(struct tracker *t, const struct lw_event_hdr *h)
 	t->n_procs++;
 	p->tgid = h->proc.tgid;
 	p->start_ns = h->proc.start_ns;
+	p->ns_pid = visible_pid(h);
+	p->outside_pidns = !p->ns_pid;
 	p->ppid = h->ppid;
 	p->uid = h->uid;
 	copy_comm(p->comm, h->comm);
-	p->info_read = info_read(t, p) == 0;
-	if (p->info_read && !p->ppid)
+	p->info_read = p->ns_pid && info_read(t, p, (pid_t)p->ns_pid) == 0;
+	if (p->info_read)
+		container_names(t, &p->info);
+	else
+		info_from_kernel(t, p, h);
+	/* In another pid namespace the kernel's ppid is not ours: take
+	 * /proc's, or none rather than another process's. */
+	if (p->ns_pid != p->tgid)
+		p->ppid = p->info_read ? (uint32_t)p->info.ppid : 0;
+	else if (p->info_read && !p->ppid)
 		p->ppid = p->info.ppid;
 	p->next = *head;
 	*head = p;
@@ -1058,9 +1174,18 @@ int tracker_handle(struct tracker *t, const void *data, size_t size)
 		t->stats.bad_events++;
 		return -EINVAL;
 	}
-	/* About a cgroup, not about its maker: no process record. */
-	if (h->type == LW_EV_CGROUP_MKDIR)
+	/* About a cgroup, not about its maker: no process record; its path
+	 * goes to the cache. */
+	if (h->type == LW_EV_CGROUP_MKDIR) {
+		if (!t->cgcache)
+			t->cgcache = cgroup_cache_new_system();
+		if (!t->cgcache || cgroup_cache_event(t->cgcache, data)) {
+			t->stats.bad_events++;
+			return -EINVAL;
+		}
+		container_names_early(t, data);
 		return 0;
+	}
 	p = proc_get(t, h);
 	if (!p)
 		return -ENOMEM;
@@ -1156,7 +1281,10 @@ size_t tracker_sweep(struct tracker *t)
 
 	for (i = 0; i < PROC_BUCKETS; i++) {
 		for (p = t->buckets[i]; p; p = p->next) {
-			if (p->exited || proc_same_start(proc_start_ns(p->tgid), p->start_ns))
+			/* (one not visible in our pid namespace ends with its
+			 * exit event only: /proc cannot tell) */
+			if (p->exited || !p->ns_pid ||
+			    proc_same_start(proc_start_ns((pid_t)p->ns_pid), p->start_ns))
 				continue;
 			p->exited = true;
 			p->exit_code = -1;

@@ -117,19 +117,25 @@ struct tproc_info {
 	char *cmdline; /* NUL-separated arguments */
 	size_t cmdline_len;
 	char *cgroup;
+	char cgroup_source[PROC_SOURCE_MAX]; /* "v2", "v1:...", "kernel"; "" unknown */
 	char container_id[65];
 	char runtime[16];
 	char pod_uid[37];
 	char qos[16];
+	char *container_name;  /* from the engine's state (heap), or NULL */
+	char *container_image; /* the image as the user named it (heap), or NULL */
 };
 
 struct tproc {
-	uint32_t tgid;
+	uint32_t tgid; /* as the kernel reports it (the initial pid namespace) */
 	uint64_t start_ns;
+	uint32_t ns_pid;    /* the pid in leakwatch's pid namespace; 0: not visible */
+	bool outside_pidns; /* not visible there: /proc was not read */
 	uint32_t ppid, uid;
 	char comm[LW_COMM_LEN + 1];
 	struct tproc_info info; /* from /proc, read at the first event */
-	bool info_read;
+	bool info_read;		/* info came from /proc; else only the identity
+				 * fields may be set, from the kernel's cgroup ids */
 	struct tname *names;
 	size_t n_names, cap_names;
 	struct tdest *dests;
@@ -159,6 +165,8 @@ struct tracker_stats {
 	uint64_t dns_malformed_names; /* names shown escaped */
 	uint64_t oom;		      /* records not kept for lack of memory */
 	uint64_t table_full;	      /* events of processes over TRACKER_MAX_PROCS */
+	uint64_t cgroup_unresolved;   /* processes gone before /proc was read whose
+				       * cgroup ids named no known cgroup */
 };
 
 struct tracker *tracker_new(const struct policy *p, tracker_verdict_fn fn, void *ctx);
@@ -180,6 +188,13 @@ void tracker_release(struct tracker *t, struct tproc *p);
  * or the event was lost): marked exited, so the next tracker_next_exited()
  * reports and releases them. Returns how many. */
 size_t tracker_sweep(struct tracker *t);
+
+/* The pid to show: in leakwatch's pid namespace when the process is
+ * visible there, else the kernel's. */
+static inline uint32_t tproc_pid(const struct tproc *p)
+{
+	return p->ns_pid ? p->ns_pid : p->tgid;
+}
 
 bool tproc_has_findings(const struct tproc *p);
 /* The highest verdict severity of a process (SEV_NONE when clean). */

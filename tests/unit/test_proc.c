@@ -271,6 +271,150 @@ static void test_cgroup_truncated_prefixes(void)
 	}
 }
 
+/* Whole /proc/PID/cgroup files as real hosts write them. */
+struct cgfile {
+	const char *what, *text;
+	const char *cgroup, *source, *container_id, *runtime, *pod_uid, *qos;
+};
+
+static void check_cgfile(const struct cgfile *c)
+{
+	struct proc_info info;
+
+	memset(&info, 0x5a, sizeof(info));
+	cgroup_parse_file(c->text, &info);
+	ASSERT_STREQ(info.cgroup, c->cgroup, c->what);
+	ASSERT_STREQ(info.cgroup_source, c->source, c->what);
+	ASSERT_STREQ(info.container_id, c->container_id, c->what);
+	ASSERT_STREQ(info.runtime, c->runtime, c->what);
+	ASSERT_STREQ(info.pod_uid, c->pod_uid, c->what);
+	ASSERT_STREQ(info.qos, c->qos, c->what);
+	ASSERT_EQ(proc_has_identity(&info), c->container_id[0] || c->pod_uid[0], c->what);
+}
+
+#define KUBE_V1_SCOPE                                                                              \
+	"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_UID_US               \
+	".slice/cri-containerd-" ID64 ".scope"
+
+static void test_cgroup_file_v1(void)
+{
+	static const struct cgfile cases[] = {
+		/* docker, cgroupfs driver, cgroup v1 host (no v2 line at all) */
+		{ "docker cgroupfs on v1",
+		  "12:pids:/docker/" ID64 "\n11:hugetlb:/docker/" ID64
+		  "\n10:net_cls,net_prio:/docker/" ID64 "\n9:perf_event:/docker/" ID64
+		  "\n8:cpuset:/docker/" ID64 "\n7:blkio:/docker/" ID64 "\n6:memory:/docker/" ID64
+		  "\n5:devices:/docker/" ID64 "\n4:freezer:/docker/" ID64
+		  "\n3:cpu,cpuacct:/docker/" ID64 "\n2:rdma:/\n1:name=systemd:/docker/" ID64 "\n",
+		  "", "v1:name=systemd", ID64, "docker", "", "" },
+		/* the same on a hybrid systemd host: the v2 line stays with
+		 * the service that started the shim */
+		{ "docker cgroupfs on hybrid",
+		  "6:memory:/docker/" ID64 "\n1:name=systemd:/docker/" ID64
+		  "\n0::/system.slice/containerd.service\n",
+		  "/system.slice/containerd.service", "v1:name=systemd", ID64, "docker", "", "" },
+		/* kubelet, systemd driver, cgroup v1 node */
+		{ "kubepods systemd driver on v1",
+		  "11:memory:" KUBE_V1_SCOPE "\n10:pids:" KUBE_V1_SCOPE
+		  "\n3:cpu,cpuacct:" KUBE_V1_SCOPE "\n1:name=systemd:" KUBE_V1_SCOPE "\n",
+		  "", "v1:name=systemd", ID64, "containerd", POD_UID, "burstable" },
+		/* hybrid, v2 at "/", systemd's hierarchy at "/" too: memory */
+		{ "hybrid v2 root, memory names it",
+		  "9:name=systemd:/\n8:pids:/\n4:memory:/kubepods/besteffort/pod" POD_UID "/" ID64
+		  "\n0::/\n",
+		  "/", "v1:memory", ID64, "containerd", POD_UID, "besteffort" },
+		/* only some other controller names it */
+		{ "hybrid, pids only",
+		  "9:name=systemd:/\n8:pids:/docker/" ID64 "\n4:memory:/\n0::/\n", "/", "v1:pids",
+		  ID64, "docker", "", "" },
+		/* two controllers in one hierarchy: the source names both */
+		{ "cpu,cpuacct", "3:cpu,cpuacct:/docker/" ID64 "\n0::/\n", "/", "v1:cpu,cpuacct",
+		  ID64, "docker", "", "" },
+		/* name=systemd is preferred over memory */
+		{ "systemd before memory",
+		  "4:memory:/docker/" ID64B "\n1:name=systemd:/docker/" ID64 "\n0::/\n", "/",
+		  "v1:name=systemd", ID64, "docker", "", "" },
+		/* the v2 line, when it names a container, wins over v1 */
+		{ "v2 wins",
+		  "4:memory:/docker/" ID64B "\n1:name=systemd:/docker/" ID64B "\n0::/docker/" ID64
+		  "\n",
+		  "/docker/" ID64, "v2", ID64, "docker", "", "" },
+		/* this development machine's own shape: nothing anywhere */
+		{ "no container (this host)",
+		  "9:name=systemd:/\n4:memory:/process_api/ecd813b98cb5af3bf7d090f41d12e14f\n0::/\n",
+		  "/", "v2", "", "", "", "" },
+		/* pure v1, no container: the preferred line is named */
+		{ "pure v1, host process",
+		  "4:memory:/user.slice\n1:name=systemd:/user.slice/user-0.slice/session-1.scope\n",
+		  "", "v1:name=systemd", "", "", "", "" },
+		/* pure v2 */
+		{ "pure v2 podman", "0::/machine.slice/libpod-" ID64 ".scope/container\n",
+		  "/machine.slice/libpod-" ID64 ".scope/container", "v2", ID64, "podman", "", "" },
+		{ "pure v2 host", "0::/init.scope\n", "/init.scope", "v2", "", "", "", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_cgfile(&cases[i]);
+}
+
+static void test_cgroup_file_hostile(void)
+{
+	static const struct cgfile cases[] = {
+		{ "empty", "", "", "", "", "", "", "" },
+		{ "no colons", "garbage\nmore garbage\n", "", "", "", "", "", "" },
+		{ "one colon", "0:/docker/" ID64 "\n", "", "", "", "", "", "" },
+		/* no newline at the end, NUL-free but odd */
+		{ "no final newline", "1:name=systemd:/docker/" ID64, "", "v1:name=systemd", ID64,
+		  "docker", "", "" },
+		/* a v1 line whose hierarchy id is 0 but names controllers is not v2 */
+		{ "0 with controllers", "0:memory:/docker/" ID64 "\n", "", "v1:memory", ID64,
+		  "docker", "", "" },
+		/* two v2 lines: the first counts */
+		{ "two v2 lines", "0::/a\n0::/docker/" ID64 "\n", "/a", "v2", "", "", "", "" },
+		/* a path with colons is still one path */
+		{ "colons in path", "1:name=systemd:/x:y:/docker/" ID64 "\n0::/\n", "/",
+		  "v1:name=systemd", ID64, "docker", "", "" },
+	};
+	struct proc_info info;
+	char *big;
+	size_t i, off;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_cgfile(&cases[i]);
+
+	/* a source label longer than the field: cut, NUL-terminated */
+	big = malloc(1 << 16);
+	if (!ASSERT_NOT_NULL(big, "malloc"))
+		return;
+	off = (size_t)snprintf(big, 1 << 16, "1:");
+	for (i = 0; i < 200; i++)
+		off += (size_t)snprintf(big + off, (1 << 16) - off, "c%zu,", i);
+	snprintf(big + off, (1 << 16) - off, "memory:/docker/" ID64 "\n");
+	cgroup_parse_file(big, &info);
+	ASSERT_STREQ(info.container_id, ID64, "long controller list");
+	ASSERT_TRUE(strlen(info.cgroup_source) < sizeof(info.cgroup_source), "source cut");
+	ASSERT_TRUE(!strncmp(info.cgroup_source, "v1:c0,c1,", 9), "source prefix");
+
+	/* more lines than are kept: no overflow, the first ones count */
+	off = 0;
+	for (i = 0; i < 100; i++)
+		off += (size_t)snprintf(big + off, (1 << 16) - off, "%zu:pids:/\n", i + 1);
+	snprintf(big + off, (1 << 16) - off, "200:memory:/docker/" ID64 "\n");
+	cgroup_parse_file(big, &info);
+	ASSERT_STREQ(info.container_id, "", "line past the limit ignored");
+	ASSERT_STREQ(info.cgroup_source, "v1:pids", "many lines: source");
+
+	/* random bytes: must not crash */
+	for (i = 0; i < 60000; i++)
+		big[i] = ":\n/0123456789abcdefdockerpods,=name"[rand() % 36];
+	big[i] = '\0';
+	cgroup_parse_file(big, &info);
+	ASSERT_TRUE(strlen(info.cgroup_source) < sizeof(info.cgroup_source), "random source");
+	ASSERT_TRUE(strlen(info.container_id) <= 64, "random id");
+	free(big);
+}
+
 static void read_line(const char *path, char *buf, size_t size)
 {
 	FILE *f = fopen(path, "r");
@@ -324,6 +468,7 @@ static void test_read_self(void)
 		fclose(f);
 	}
 	ASSERT_STREQ(info.cgroup, cg, "cgroup");
+	ASSERT_TRUE(info.cgroup_source[0] != '\0', "cgroup_source set");
 
 	/* with the right start time, still the same process */
 	ASSERT_OK(proc_read(getpid(), start, &info), "proc_read(self, start)");
@@ -522,6 +667,8 @@ int main(int argc, char **argv)
 	RUN_TEST(test_cgroup_host);
 	RUN_TEST(test_cgroup_hostile);
 	RUN_TEST(test_cgroup_truncated_prefixes);
+	RUN_TEST(test_cgroup_file_v1);
+	RUN_TEST(test_cgroup_file_hostile);
 	RUN_TEST(test_read_self);
 	RUN_TEST(test_read_pid_reuse);
 	RUN_TEST(test_same_start);
