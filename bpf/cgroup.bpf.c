@@ -4,7 +4,8 @@
  * and the loader keeps id -> path from these, so a container's or pod's
  * identity outlives a process that is gone before /proc could be read.
  * The v2 hierarchy, and on hybrid and v1 hosts the v1 one holding the
- * memory controller. tp_btf (no tracefs); cgroups are made rarely.
+ * memory controller; for `run`, only those its watched processes make.
+ * tp_btf (no tracefs); cgroups are made rarely.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -34,7 +35,9 @@ int BPF_PROG(lw_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	__u8 kind = hierarchy_kind(cgrp);
 	long n;
 
-	if (!kind)
+	/* `run`: only what its own processes make (runc of a followed
+	 * container, a script's own cgroup), not the rest of the host's. */
+	if (!kind || !proc_watched())
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {

@@ -22,6 +22,8 @@ pkgs=(
 	docker.io containerd runc podman conmon docker-compose python3-docker
 	busybox-static util-linux
 	# (busybox-static also for test_deploy.sh: the image root, make image-root)
+	# tests/e2e/test_ci_output.sh: JUnit XML checked against a schema
+	libxml2-utils
 )
 missing=()
 for p in "${pkgs[@]}"; do

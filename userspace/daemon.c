@@ -411,17 +411,18 @@ int cmd_daemon(int argc, char **argv)
 			s.sensor.err);
 		goto out;
 	}
-	/* The first line: the notices session_start may print (DNS capture
-	 * fallback, libc probes, pins) come after it, then "watching". */
-	fprintf(stderr, "leakwatch: daemon %s starting, cgroup v2 at %s\n", LW_VERSION, mount);
+	if (o.metrics_file && metrics_dir_check(o.metrics_file))
+		goto out;
 	err = output_open(&s.out, o.output, o.rotate_size, o.rotate_keep);
 	if (err) {
 		fprintf(stderr, "leakwatch: cannot write %s: %s\n", o.output, strerror(-err));
 		s.out.fd = -1;
 		goto out;
 	}
-	if (o.metrics_file && metrics_dir_check(o.metrics_file))
-		goto out;
+	/* The first line: the notices session_start may print (DNS capture
+	 * fallback, libc probes, pins) come after it, then "watching". The
+	 * refusals above are one line each. */
+	fprintf(stderr, "leakwatch: daemon %s starting, cgroup v2 at %s\n", LW_VERSION, mount);
 	cgfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cgfd < 0) {
 		fprintf(stderr, "leakwatch: cannot open %s: %s\n", mount, strerror(errno));

@@ -25,8 +25,6 @@
  * wrong. Overlongs, surrogates and values past U+10FFFF are caught by the
  * second byte's allowed range, as in the standard's table 3-7.
  */
-#define UTF8_BAD UINT32_MAX
-
 static size_t utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
 {
 	uint8_t lo = 0x80, hi = 0xbf, b = s[0];
@@ -434,6 +432,11 @@ static void esc_code_point(struct esc_out *o, uint32_t cp)
 	};
 
 	esc_put(o, e, sizeof(e));
+}
+
+size_t utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+	return utf8_decode((const uint8_t *)s, n, cp);
 }
 
 char *text_escape(const char *s, size_t n, char *out, size_t outlen)

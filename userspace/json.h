@@ -65,4 +65,11 @@ const char *json_str(struct json *j);
  * doubled). Always NUL terminated; returns out. */
 char *text_escape(const char *s, size_t n, char *out, size_t outlen);
 
+/* Decode the UTF-8 sequence at s (n > 0 bytes, which it never reads past):
+ * returns the bytes it spans, *cp the code point or UTF8_BAD for a maximal
+ * invalid subpart (what json_string_n() turns into U+FFFD). For writers of
+ * other formats (ci_report.c). */
+#define UTF8_BAD UINT32_MAX
+size_t utf8_next(const char *s, size_t n, uint32_t *cp);
+
 #endif /* __LW_JSON_H */

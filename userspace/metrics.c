@@ -93,13 +93,33 @@ static void write_maps(FILE *f, struct session *s)
 				bpf_map__max_entries(maps[i].map));
 }
 
-/* Run counts need kernel.bpf_stats_enabled=1; they read 0 otherwise. */
-static void write_programs(FILE *f, struct session *s)
+/* Is kernel.bpf_stats_enabled on? Without it every run count reads 0. */
+static bool bpf_stats_enabled(void)
+{
+	char c = '0';
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "re");
+
+	if (f) {
+		if (fread(&c, 1, 1, f) != 1)
+			c = '0';
+		fclose(f);
+	}
+	return c == '1';
+}
+
+/* Run counts only when the kernel counts them: a counter stuck at 0 would
+ * say the hooks never ran. leakwatch_hook_stats_enabled says which. */
+static void write_programs(FILE *f, const struct session *s)
 {
 	struct bpf_program *prog;
+	bool on = bpf_stats_enabled();
 
-	metric_head(f, "leakwatch_hook_runs_total", "counter",
-		    "Runs of each BPF program (needs sysctl kernel.bpf_stats_enabled=1).");
+	metric_head(f, "leakwatch_hook_stats_enabled", "gauge",
+		    "1 when kernel.bpf_stats_enabled=1, so leakwatch_hook_runs_total is there.");
+	fprintf(f, "leakwatch_hook_stats_enabled %d\n", on);
+	if (!on)
+		return;
+	metric_head(f, "leakwatch_hook_runs_total", "counter", "Runs of each BPF program.");
 	bpf_object__for_each_program (prog, s->sensor.skel->obj) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);

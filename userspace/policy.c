@@ -243,13 +243,15 @@ const struct reserved_suffix *policy_match_wire(const struct policy *p, const ui
 	return NULL;
 }
 
-bool policy_wire_allowed(const struct policy *p, const uint8_t *wire, size_t len)
+/* Is the wire-form name at or under one of list[]? Whole labels, any case. */
+static bool wire_under(const struct allow_name *list, size_t n_list, const uint8_t *wire,
+		       size_t len)
 {
 	uint16_t starts[LW_DNS_NAME_MAX / 2 + 1];
 	size_t total, i, k;
 	int n;
 
-	if (!p || !wire || !p->n_allow_names)
+	if (!list || !n_list || !wire)
 		return false;
 	n = wire_labels(wire, len, starts, &total);
 	if (n < 0)
@@ -257,8 +259,8 @@ bool policy_wire_allowed(const struct policy *p, const uint8_t *wire, size_t len
 	for (i = 0; i < (size_t)n; i++) {
 		size_t rest = total - starts[i];
 
-		for (k = 0; k < p->n_allow_names; k++) {
-			const struct allow_name *a = &p->allow_names[k];
+		for (k = 0; k < n_list; k++) {
+			const struct allow_name *a = &list[k];
 
 			if (a->wire_len == rest && wire_eq(wire + starts[i], a->wire, rest))
 				return true;
@@ -267,17 +269,32 @@ bool policy_wire_allowed(const struct policy *p, const uint8_t *wire, size_t len
 	return false;
 }
 
-bool policy_name_allowed(const struct policy *p, const char *name)
+static bool name_under(const struct allow_name *list, size_t n_list, const char *name)
 {
 	uint8_t wire[LW_DNS_NAME_MAX];
 	int len;
 
-	if (!p || !name || !p->n_allow_names)
+	if (!list || !n_list || !name)
 		return false;
 	len = name_to_wire(name, wire, sizeof(wire));
 	if (len < 0)
 		return false;
-	return policy_wire_allowed(p, wire, (size_t)len);
+	return wire_under(list, n_list, wire, (size_t)len);
+}
+
+bool policy_wire_allowed(const struct policy *p, const uint8_t *wire, size_t len)
+{
+	return p && wire_under(p->allow_names, p->n_allow_names, wire, len);
+}
+
+bool policy_name_allowed(const struct policy *p, const char *name)
+{
+	return p && name_under(p->allow_names, p->n_allow_names, name);
+}
+
+bool policy_dest_allowed(const struct policy *p, const char *name)
+{
+	return p && name_under(p->allow_dests, p->n_allow_dests, name);
 }
 
 const struct reserved_suffix *policy_match_name(const struct policy *p, const char *name)
@@ -428,6 +445,7 @@ void policy_free(struct policy *p)
 	free(p->suffixes);
 	free(p->blocks);
 	free(p->allow_names);
+	free(p->allow_dests);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -539,7 +557,10 @@ static int key_reserved(struct policy *p, char *value, char *err, size_t errlen)
 	return ret;
 }
 
-static int key_allow_name(struct policy *p, char *value, char *err, size_t errlen)
+/* `allow-name` and `allow-destination`: a list of names, matched by whole
+ * labels; the same name twice is one entry. */
+static int key_name_list(const char *key, struct allow_name **list, size_t *n_list, char *value,
+			 char *err, size_t errlen)
 {
 	struct allow_name a, *grown;
 	char *tok[1], q[40], bad;
@@ -548,22 +569,21 @@ static int key_allow_name(struct policy *p, char *value, char *err, size_t errle
 	int len;
 
 	if (split(value, " \t", tok, 1) != 1)
-		return fail(err, errlen, "allow-name: expected one NAME");
+		return fail(err, errlen, "%s: expected one NAME", key);
 	if (!suffix_chars_ok(tok[0], &bad)) {
 		if (bad > 0x20 && bad < 0x7f)
 			return fail(err, errlen,
-				    "allow-name: bad character '%c' in '%s' (letters, digits, "
+				    "%s: bad character '%c' in '%s' (letters, digits, "
 				    "'-', '_' and '.' only)",
-				    bad, quote(tok[0], q, sizeof(q)));
-		return fail(err, errlen, "allow-name: bad byte in '%s'",
-			    quote(tok[0], q, sizeof(q)));
+				    key, bad, quote(tok[0], q, sizeof(q)));
+		return fail(err, errlen, "%s: bad byte in '%s'", key, quote(tok[0], q, sizeof(q)));
 	}
 	memset(&a, 0, sizeof(a));
 	len = name_scan(tok[0], a.wire, sizeof(a.wire), &why);
 	if (len < 0)
-		return fail(err, errlen, "allow-name: '%s': %s", quote(tok[0], q, sizeof(q)), why);
+		return fail(err, errlen, "%s: '%s': %s", key, quote(tok[0], q, sizeof(q)), why);
 	if (len == 1)
-		return fail(err, errlen, "allow-name: the root would allow every name");
+		return fail(err, errlen, "%s: the root would allow every name", key);
 	a.wire_len = (uint8_t)len;
 	n = strlen(tok[0]);
 	if (tok[0][n - 1] == '.')
@@ -571,18 +591,17 @@ static int key_allow_name(struct policy *p, char *value, char *err, size_t errle
 	for (i = 0; i < n; i++)
 		a.name[i] = (char)lower((uint8_t)tok[0][i]);
 	a.name[n] = '\0';
-	/* The same name twice is one exception. */
-	for (i = 0; i < p->n_allow_names; i++)
-		if (p->allow_names[i].wire_len == a.wire_len &&
-		    !memcmp(p->allow_names[i].wire, a.wire, a.wire_len))
+	for (i = 0; i < *n_list; i++)
+		if ((*list)[i].wire_len == a.wire_len &&
+		    !memcmp((*list)[i].wire, a.wire, a.wire_len))
 			return 0;
-	if (p->n_allow_names >= POLICY_MAX_ALLOW_NAMES)
-		return fail(err, errlen, "allow-name: more than %d names", POLICY_MAX_ALLOW_NAMES);
-	grown = realloc(p->allow_names, (p->n_allow_names + 1) * sizeof(*grown));
+	if (*n_list >= POLICY_MAX_ALLOW_NAMES)
+		return fail(err, errlen, "%s: more than %d names", key, POLICY_MAX_ALLOW_NAMES);
+	grown = realloc(*list, (*n_list + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
-	p->allow_names = grown;
-	p->allow_names[p->n_allow_names++] = a;
+	*list = grown;
+	(*list)[(*n_list)++] = a;
 	return 0;
 }
 
@@ -668,14 +687,16 @@ static int apply_kv(struct policy *p, const char *key, char *value, char *err, s
 	if (!strcmp(key, "allow"))
 		return key_block(p, ADDR_KIND_ALLOW, key, value, err, errlen);
 	if (!strcmp(key, "allow-name"))
-		return key_allow_name(p, value, err, errlen);
+		return key_name_list(key, &p->allow_names, &p->n_allow_names, value, err, errlen);
+	if (!strcmp(key, "allow-destination"))
+		return key_name_list(key, &p->allow_dests, &p->n_allow_dests, value, err, errlen);
 	if (!strcmp(key, "window"))
 		return key_window(p, value, err, errlen);
 	if (!strcmp(key, "mail-ports"))
 		return key_mail_ports(p, value, err, errlen);
 	return fail(err, errlen,
-		    "unknown key '%s' (reserved, global, local, allow, allow-name, window "
-		    "or mail-ports)",
+		    "unknown key '%s' (reserved, global, local, allow, allow-name, "
+		    "allow-destination, window or mail-ports)",
 		    quote(key, q, sizeof(q)));
 }
 
@@ -814,6 +835,10 @@ void policy_print(const struct policy *p, FILE *out)
 	fprintf(out, "\n# allow-name = NAME (names at or under NAME give no verdict)\n");
 	for (i = 0; i < p->n_allow_names; i++)
 		fprintf(out, "allow-name = %s\n", p->allow_names[i].name);
+	fprintf(out, "\n# allow-destination = NAME (traffic to ordinary names at or under NAME\n"
+		     "# gives no verdict)\n");
+	for (i = 0; i < p->n_allow_dests; i++)
+		fprintf(out, "allow-destination = %s\n", p->allow_dests[i].name);
 	fprintf(out, "\n# global|local|allow = PREFIX (most specific wins, config wins ties)\n");
 	for (i = 0; i < p->n_blocks; i++)
 		print_block(&p->blocks[i], out);

@@ -19,7 +19,7 @@
 #define POLICY_ERR_LEN 512
 #define POLICY_MAX_MAIL_PORTS 32
 #define POLICY_DEFAULT_WINDOW 60
-#define POLICY_MAX_ALLOW_NAMES 1024
+#define POLICY_MAX_ALLOW_NAMES 1024 /* of each: allow-name, allow-destination */
 
 struct reserved_suffix {
 	char name[LW_DNS_NAME_MAX + 1]; /* lowercase text, no trailing dot */
@@ -37,7 +37,9 @@ enum addr_kind {
 	ADDR_KIND_EMBEDDED_V4, /* 6to4/Teredo/NAT64: classify the IPv4 inside */
 };
 
-/* `allow-name = NAME`: names at or under NAME give no verdict. */
+/* `allow-name = NAME`: names at or under NAME give no verdict.
+ * `allow-destination = NAME`: traffic to an ordinary name at or under
+ * NAME gives no verdict (the same form). */
 struct allow_name {
 	char name[LW_DNS_NAME_MAX + 1]; /* lowercase text, no trailing dot */
 	uint8_t wire[LW_DNS_NAME_MAX];	/* lowercase wire form */
@@ -72,6 +74,8 @@ struct policy {
 	size_t n_mail_ports;
 	struct allow_name *allow_names; /* config order */
 	size_t n_allow_names;
+	struct allow_name *allow_dests; /* `allow-destination`, config order */
+	size_t n_allow_dests;
 };
 
 /* The built-in tables (policy_tables.c), as text, in registry order.
@@ -122,6 +126,9 @@ const struct reserved_suffix *policy_match_wire(const struct policy *p, const ui
 bool policy_name_allowed(const struct policy *p, const char *name);
 /* Same on an uncompressed wire-form name. */
 bool policy_wire_allowed(const struct policy *p, const uint8_t *wire, size_t len);
+/* True when a destination's ordinary name (destinations[].name) is at or
+ * under an `allow-destination` (the same matching as allow-name). */
+bool policy_dest_allowed(const struct policy *p, const char *name);
 
 void policy_classify_addr(const struct policy *p, const uint8_t a[16], struct addr_class *out);
 bool policy_is_mail_port(const struct policy *p, uint16_t port);

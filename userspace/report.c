@@ -5,6 +5,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "ci_report.h"
 #include "report.h"
 #include "sensor.h"
 
@@ -446,6 +447,7 @@ static void text_verdicts(FILE *out, const struct tproc *p)
 			fprintf(out, ", answered to pid %u", d->asked_by_pid);
 		fprintf(out, "%s, %u time%s\n", d->blocked ? ", BLOCKED" : "", d->count,
 			d->count == 1 ? "" : "s");
+		ci_text_hint(out, p, d->verdict, d->via, d->name, d->addr, true);
 	}
 	for (i = 0; i < p->n_verdicts; i++) {
 		const struct tverdict *v = &p->verdicts[i];
@@ -463,6 +465,7 @@ static void text_verdicts(FILE *out, const struct tproc *p)
 		else
 			fprintf(out, "    LEAK answer (%s): %s answered with %s\n",
 				severity_name(v->severity), esc(v->name, buf, sizeof(buf)), a);
+		ci_text_hint(out, p, v->kind, v->name, NULL, v->addr, v->has_addr);
 	}
 }
 

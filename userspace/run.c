@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "ci_report.h"
 #include "commands.h"
 #include "privilege.h"
 #include "session.h"
@@ -53,7 +54,7 @@ static const char usage[] =
 	"                        shims (containerd-shim, conmon) start during the run,\n"
 	"                        e.g. `docker run`'s container; ignore: only COMMAND\n"
 	"                        and its descendants (which are followed into any\n"
-	"                        container or cgroup they move to)\n"
+	"                        container or cgroup they move to)\n" CI_USAGE
 	"  -c, --config FILE     policy additions (reserved/global/local/allow = ...)\n"
 	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"
 	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 4M; power of 2)\n"
@@ -77,6 +78,8 @@ struct run_opts {
 	int fail_on;
 	int leak_exit;
 	bool allow_incomplete;
+	struct ci_opts ci;    /* GitHub, JUnit, baseline (ci_report.c) */
+	char *const *command; /* COMMAND and its arguments */
 };
 
 enum { OPT_REPORT = 2000, OPT_FAIL_ON, OPT_LEAK_EXIT, OPT_ALLOW_INCOMPLETE, OPT_ENGINES };
@@ -87,6 +90,10 @@ static const struct option long_opts[] = {
 	{ "leak-exit-code", required_argument, NULL, OPT_LEAK_EXIT },
 	{ "allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE },
 	{ "engine-containers", required_argument, NULL, OPT_ENGINES },
+	{ "annotations", required_argument, NULL, OPT_CI_ANNOTATIONS },
+	{ "step-summary", required_argument, NULL, OPT_CI_STEP_SUMMARY },
+	{ "junit", required_argument, NULL, OPT_CI_JUNIT },
+	{ "write-baseline", required_argument, NULL, OPT_CI_BASELINE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
@@ -111,6 +118,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		if (session_parse_opt(&o->common, opt, optarg, &err)) {
 			if (err)
 				return err;
+			continue;
+		}
+		if (ci_parse_opt(&o->ci, opt, optarg, &err)) {
+			if (err)
+				return EXIT_USAGE;
 			continue;
 		}
 		switch (opt) {
@@ -164,6 +176,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		fputs("leakwatch run: no COMMAND given (see leakwatch run --help)\n", stderr);
 		return EXIT_USAGE;
 	}
+	o->command = argv + optind;
 	return 0;
 }
 
@@ -278,8 +291,15 @@ static int exit_status(struct session *s, const struct run_opts *o, const struct
 
 static int finish(struct session *s, const struct run_opts *o, int cmd_status)
 {
+	struct ci_run ci = { .opts = &o->ci,
+			     .fail_on = (uint8_t)o->fail_on,
+			     .allow_incomplete = o->allow_incomplete,
+			     .config = o->common.config,
+			     .command = o->command,
+			     .policy = &s->policy };
 	struct summary sum;
 
+	ci_apply_allow_destinations(s->tracker, &s->policy);
 	if (s->tracker && tracker_first(s->tracker))
 		fputs("\nleakwatch report:\n", stderr);
 	session_report_all(s, stderr);
@@ -287,6 +307,7 @@ static int finish(struct session *s, const struct run_opts *o, int cmd_status)
 	report_summary_text(stderr, &sum);
 	if (s->out.fd >= 0)
 		report_summary_json(&s->json, s->out.fd, &sum);
+	ci_report(s->tracker, &sum, &ci);
 	return exit_status(s, o, &sum, cmd_status);
 }
 

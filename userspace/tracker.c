@@ -1089,6 +1089,10 @@ static void judge_dest(struct tracker *t, struct tproc *p, struct tdest *d,
 
 	if (!d->global)
 		return;
+	/* `allow-destination`: a service accepted by the name it was
+	 * resolved from (its addresses rotate) */
+	if (d->name[0] && policy_dest_allowed(t->policy, d->name))
+		return;
 	if ((a && !a->allowed) || (!a && (e->flags & LW_CONN_IN_ANSWERS))) {
 		d->verdict = VERDICT_DIRECT;
 		d->severity = SEV_HIGH;

@@ -30,10 +30,9 @@
 # LW_KEEP=1 keeps the temp dir.
 #
 # The daemon runs in the container's pid namespace: the kernel reports host
-# pids, its /proc is the container's. Until the sensor translates pids, a
-# report's exe/cmdline/ppid can be missing or another process's; the checks
-# here are on what the kernel gives (verdict, name, address, comm), and the
-# process fields seen are printed for the record.
+# pids, its /proc is the container's. The kernel translates each pid into
+# the daemon's namespace (hdr.ns_tgid): the report's pid is the container's,
+# host_pid the kernel's, and exe and cmdline are the client's own.
 # shellcheck source-path=SCRIPTDIR/../e2e source=../e2e/lib.sh
 . "$(dirname "$0")/../e2e/lib.sh"
 LW_TEST=test_systemd
@@ -252,6 +251,27 @@ if wait_journal 1 'leakwatch: watching the host'; then
 		--address 198.18.0.7 --port 80 --proto tcp
 	lw_expect "$LOG" has-verdict --type event --comm lwc-first --kind direct
 	lw_log "process fields seen: $(process_fields lwc-first)"
+	out=$("$LW_PY" - "$LOG" <<-'EOF'
+		import json, sys
+		p = None
+		for l in open(sys.argv[1]):
+		    o = json.loads(l)
+		    if o.get("type") == "report" and o["process"]["comm"] == "lwc-first":
+		        p = o["process"]
+		bad = []
+		if not p:
+		    bad.append("no report of lwc-first")
+		else:
+		    if "/usr/local/bin/lwc-first" not in (p.get("cmdline") or []):
+		        bad.append(f"cmdline {p.get('cmdline')}")
+		    if not (p.get("exe") or "").startswith("/usr/bin/python3"):
+		        bad.append(f"exe {p.get('exe')}")
+		    if not p.get("host_pid") or p["host_pid"] == p["pid"]:
+		        bad.append(f"pid {p['pid']} host_pid {p.get('host_pid')}: not translated")
+		print("; ".join(bad))
+		sys.exit(1 if bad else 0)
+		EOF
+	) || _lw_because "process fields in the pid namespace: $out"
 else
 	_lw_because "not attached: $(journal | tail -3 | tr '\n' ' ')"
 	in_ct systemctl status --no-pager leakwatch 2>&1 | tail -5 | sed 's/^/    /'

@@ -205,8 +205,13 @@ else
 fi
 "$LW_BIN" classify >"$tmp/out" 2>"$tmp/err"; rc=$?
 "$LW_BIN" classify --bogus x >"$tmp/out2" 2>"$tmp/err2"; rc2=$?
+# One line each, naming the command and --help (not the whole help text).
 if [ "$rc" -eq 2 ] && [ "$rc2" -eq 2 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/out2" ] &&
-	grep -q '^Usage:' "$tmp/err" && grep -q '^Usage:' "$tmp/err2"; then
+	[ "$(grep -c . "$tmp/err")" = 1 ] && [ "$(grep -c . "$tmp/err2")" = 1 ] &&
+	grep -q "^leakwatch classify: no NAME or ADDRESS given (see leakwatch classify --help)$" \
+		"$tmp/err" &&
+	grep -q "^leakwatch classify: unknown option '--bogus' (see leakwatch classify --help)$" \
+		"$tmp/err2"; then
 	echo "PASS: classify_usage_errors"
 else
 	echo "FAIL: classify_usage_errors: statuses $rc, $rc2"

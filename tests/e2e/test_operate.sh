@@ -34,10 +34,17 @@ lw_begin metrics-file-content
 for m in 'leakwatch_up 1' 'leakwatch_verdicts_total\{kind="answer",severity="medium"\} [0-9]+' \
 	'leakwatch_events_lost_total\{reason="ringbuf_full"\} 0' \
 	'leakwatch_map_fill_ratio\{map="taint"\} [0-9.]+' \
-	'leakwatch_hook_runs_total\{program="lw_connect4"\} [0-9]+' \
 	'# TYPE leakwatch_events_total counter'; do
 	grep -Eq "^$m" "$prom" || _lw_because "metrics lack /$m/"
 done
+# Run counts only when the kernel counts them (kernel.bpf_stats_enabled).
+if [ "$(cat /proc/sys/kernel/bpf_stats_enabled)" = 1 ]; then
+	grep -Eq '^leakwatch_hook_runs_total\{program="lw_connect4"\} [0-9]+' "$prom" ||
+		_lw_because "bpf_stats on, but no run counts"
+else
+	grep -q '^leakwatch_hook_stats_enabled 0$' "$prom" || _lw_because "no hook_stats_enabled 0"
+	grep -q '^leakwatch_hook_runs_total' "$prom" && _lw_because "run counts of 0 with bpf_stats off"
+fi
 v=$(awk -F'} ' '/^leakwatch_verdicts_total\{kind="answer",severity="medium"\}/ { print $2 }' "$prom")
 [ "${v:-0}" -ge "$n" ] || _lw_because "answer/medium verdicts $v < $n"
 lw_end

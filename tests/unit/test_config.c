@@ -300,10 +300,14 @@ static bool same_policy(const struct policy *a, const struct policy *b)
 	ok &= ASSERT_EQ(a->window_s, b->window_s, "window");
 	ok &= ASSERT_EQ(a->n_mail_ports, b->n_mail_ports, "n_mail_ports");
 	ok &= ASSERT_EQ(a->n_allow_names, b->n_allow_names, "n_allow_names");
+	ok &= ASSERT_EQ(a->n_allow_dests, b->n_allow_dests, "n_allow_dests");
 	if (!ok)
 		return false;
 	for (i = 0; i < a->n_allow_names; i++)
 		ok &= ASSERT_STREQ(a->allow_names[i].name, b->allow_names[i].name, "allow-name");
+	for (i = 0; i < a->n_allow_dests; i++)
+		ok &= ASSERT_STREQ(a->allow_dests[i].name, b->allow_dests[i].name,
+				   "allow-destination");
 	for (i = 0; i < a->n_mail_ports; i++)
 		ok &= ASSERT_EQ(a->mail_ports[i], b->mail_ports[i], "mail port");
 	for (i = 0; i < a->n_suffixes; i++) {
@@ -378,7 +382,9 @@ static void test_round_trip_config(void)
 			 "mail-ports = 2525 25 25\n"
 			 "allow-name = leak.example.net\n"
 			 "allow-name = Legacy.TEST.\n"
-			 "allow-name = svc.corp.internal\n");
+			 "allow-name = svc.corp.internal\n"
+			 "allow-destination = smtp.sendgrid.net\n"
+			 "allow-destination = Mail.Ordinary.CO.\n");
 }
 
 /* ---- allow-name ------------------------------------------------------------- */
@@ -484,6 +490,73 @@ out:
 	policy_free(&p);
 }
 
+/* ---- allow-destination ------------------------------------------------------ */
+
+static void test_allow_destination(void)
+{
+	static const char config[] = "allow-destination = smtp.sendgrid.net\n"
+				     "allow-destination = Ordinary.CO.  # any case, a dot\n"
+				     "allow-destination=smtp.sendgrid.net\n"
+				     "allow-name = leak.example.net\n";
+	char err[POLICY_ERR_LEN];
+	struct policy p;
+
+	if (!ASSERT_OK(load_text(&p, config, strlen(config), err, sizeof(err)), err))
+		goto out;
+	ASSERT_EQ(p.n_allow_dests, 2, "a repeated name is one exception");
+	ASSERT_STREQ(p.allow_dests[0].name, "smtp.sendgrid.net", "stored name");
+	ASSERT_STREQ(p.allow_dests[1].name, "ordinary.co", "lowercase, no trailing dot");
+	ASSERT_TRUE(policy_dest_allowed(&p, "smtp.sendgrid.net"), "the name itself");
+	ASSERT_TRUE(policy_dest_allowed(&p, "SMTP.SendGrid.NET."), "case and dot");
+	ASSERT_TRUE(policy_dest_allowed(&p, "www.ordinary.co"), "under it");
+	ASSERT_FALSE(policy_dest_allowed(&p, "xsmtp.sendgrid.net"), "not a whole label");
+	ASSERT_FALSE(policy_dest_allowed(&p, "sendgrid.net"), "a parent is not allowed");
+	ASSERT_FALSE(policy_dest_allowed(&p, "smtp.sendgrid.net.evil.com"), "a prefix is not");
+	ASSERT_FALSE(policy_dest_allowed(&p, ""), "no name");
+	ASSERT_FALSE(policy_dest_allowed(&p, NULL), "NULL");
+	/* the two lists are apart: neither key allows the other's names */
+	ASSERT_FALSE(policy_dest_allowed(&p, "leak.example.net"),
+		     "allow-name is not a destination");
+	ASSERT_FALSE(policy_name_allowed(&p, "smtp.sendgrid.net"), "nor the reverse");
+	ASSERT_TRUE(policy_name_allowed(&p, "leak.example.net"), "allow-name still works");
+out:
+	policy_free(&p);
+}
+
+static void test_allow_destination_errors(void)
+{
+	struct policy p;
+
+	expect_error("allow-destination = .\n", 1, "allow-destination: the root");
+	expect_error("\nallow-destination = a..b\n", 2, "allow-destination: 'a..b': empty label");
+	expect_error("allow-destination = a b\n", 1, "allow-destination: expected one NAME");
+	expect_error("allow-destination = a/b.net\n", 1, "allow-destination: bad character '/'");
+	expect_error("allow-destination = a\x01.net\n", 1, "allow-destination: bad byte");
+	expect_error("allow-destination =\n", 1, "allow-destination: missing value");
+	expect_error("allow-destinations = a.net\n", 1, "unknown key 'allow-destinations'");
+	if (!ASSERT_OK(policy_init(&p), "init"))
+		return;
+	ASSERT_FALSE(policy_dest_allowed(&p, "smtp.sendgrid.net"), "no exceptions by default");
+	policy_free(&p);
+}
+
+static void test_allow_destination_printed(void)
+{
+	static const char config[] = "allow-destination = SMTP.SendGrid.Net.\n";
+	char err[POLICY_ERR_LEN], *text;
+	struct policy p;
+
+	if (!ASSERT_OK(load_text(&p, config, strlen(config), err, sizeof(err)), err))
+		goto out;
+	text = print_to_string(&p);
+	if (ASSERT_NOT_NULL(text, "print"))
+		ASSERT_NOT_NULL(strstr(text, "\nallow-destination = smtp.sendgrid.net\n"),
+				"allow-destination line");
+	free(text);
+out:
+	policy_free(&p);
+}
+
 int main(void)
 {
 	RUN_TEST(test_good_file);
@@ -505,5 +578,8 @@ int main(void)
 	RUN_TEST(test_allow_name_none);
 	RUN_TEST(test_allow_name_errors);
 	RUN_TEST(test_allow_name_printed);
+	RUN_TEST(test_allow_destination);
+	RUN_TEST(test_allow_destination_errors);
+	RUN_TEST(test_allow_destination_printed);
 	return test_summary();
 }
