@@ -42,9 +42,11 @@ fi
 PREFIX=lwe$$
 _made=() # every cgroup directory made, parents first
 
+# Remove what was made, deepest first; what cannot be removed yet (a
+# process still exiting) stays listed for the next call.
 cg_cleanup()
 {
-	local i d p root
+	local i d p root left=()
 	for ((i = ${#_made[@]} - 1; i >= 0; i--)); do
 		d=${_made[i]}
 		[ -d "$d" ] || continue
@@ -52,14 +54,16 @@ cg_cleanup()
 		while read -r p; do
 			[ -n "$p" ] && echo "$p" >"$root/cgroup.procs" 2>/dev/null
 		done <"$d/cgroup.procs"
-		for _ in $(seq 30); do
+		for _ in $(seq 100); do
 			rmdir "$d" 2>/dev/null && break
 			sleep 0.1
 		done
+		[ -d "$d" ] && left=("$d" "${left[@]}")
 	done
-	_made=()
+	_made=("${left[@]}")
 }
-trap 'cg_cleanup; _lw_cleanup' EXIT
+# again after _lw_cleanup has killed what we started
+trap 'cg_cleanup; _lw_cleanup; cg_cleanup' EXIT
 
 MADE=
 cg_make() # ROOT REL: mkdir -p under ROOT/$PREFIX, remembered; path in MADE
@@ -363,4 +367,12 @@ if [ -n "$DPID" ] && grep -q 'leakwatch: watching the host' "$DERR"; then
 else
 	_lw_because "daemon in a cgroup namespace did not start: $(head -c 300 "$DERR")"
 fi
+lw_end
+
+# Nothing of ours is left in any hierarchy.
+lw_begin layouts-cgroups-removed
+cg_cleanup
+for h in "$CG2" "$V1MEM" "$V1SD"; do
+	[ -e "$h/$PREFIX" ] && _lw_because "$h/$PREFIX was not removed: $(find "$h/$PREFIX" -type d | tr '\n' ' ')"
+done
 lw_end
