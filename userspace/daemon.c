@@ -403,14 +403,15 @@ int cmd_daemon(int argc, char **argv)
 		ret = err;
 		goto out;
 	}
-	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch"))
-		goto out;
-	/* A refusal is one line: the capabilities before the first line. */
+	/* A refusal is one line: the capabilities before the first line, and
+	 * before a private cgroup2 mount, which would fail for want of them. */
 	if (privilege_check(s.sensor.err, sizeof(s.sensor.err))) {
 		fprintf(stderr, "leakwatch daemon: missing capabilities:%s (run it as root)\n",
 			s.sensor.err);
 		goto out;
 	}
+	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch"))
+		goto out;
 	if (o.metrics_file && metrics_dir_check(o.metrics_file))
 		goto out;
 	err = output_open(&s.out, o.output, o.rotate_size, o.rotate_keep);

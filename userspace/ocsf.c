@@ -116,7 +116,7 @@ static void actor(struct json *j, const struct tproc *p)
 	json_object_begin(j);
 	json_key(j, "process");
 	json_object_begin(j);
-	json_kv_uint(j, "pid", p->tgid);
+	json_kv_uint(j, "pid", tproc_pid(p));
 	json_kv_string(j, "name", p->info_read ? info->comm : p->comm);
 	cmd_line(j, p);
 	if (p->info_read && info->exe && *info->exe) {
@@ -142,7 +142,8 @@ static void actor(struct json *j, const struct tproc *p)
 	}
 	json_object_end(j);
 	json_object_end(j);
-	if (p->info_read && info->container_id[0]) {
+	/* the identity may come from the kernel's cgroup ids, /proc unread */
+	if ((p->info_read || info->cgroup_source[0]) && info->container_id[0]) {
 		json_key(j, "container");
 		json_object_begin(j);
 		json_kv_string(j, "uid", info->container_id);

@@ -196,6 +196,16 @@ static void exec_command(const struct sensor *sensor, const char *cgroup, char *
 			strerror(-err));
 		_exit(126);
 	}
+	/* COMMAND sees the mounts its caller saw: a cgroup2 leakwatch mounted
+	 * for itself (none was visible) stays leakwatch's. After the cgroup:
+	 * the private mount is not visible from there. */
+	err = cgroup_restore_mount_ns_in_child();
+	if (err) {
+		fprintf(stderr,
+			"leakwatch run: cannot return to the caller's mount namespace: %s\n",
+			strerror(-err));
+		_exit(126);
+	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 	execvp(cmd[0], cmd);

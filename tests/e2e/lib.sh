@@ -190,8 +190,14 @@ _lw_cleanup()
 		ip netns del "$ns" 2>/dev/null
 		rm -rf "/etc/netns/$ns" "$LW_STATE_DIR/$ns.owner"
 	done
+	# A process of ours may still be leaving (a run's background uprobe
+	# detach waits out RCU grace periods): give it a few seconds.
 	for cg in "${_lw_cgroups[@]}"; do
-		rmdir "$cg" 2>/dev/null
+		for _ in $(seq 50); do
+			[ -d "$cg" ] || break
+			rmdir "$cg" 2>/dev/null && break
+			sleep 0.1
+		done
 	done
 	if [ -n "$LW_TMP" ] && [ -z "${LW_KEEP:-}" ]; then
 		rm -rf "$LW_TMP"

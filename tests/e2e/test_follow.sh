@@ -32,7 +32,11 @@ print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null
 wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
 
 # --- a watched process moves to another cgroup: still watched -------------------------
-moved=$(lw_cgroup_create "${LW_PREFIX}$$-moved") || { lw_fail "$LW_TEST" "cannot make a cgroup"; exit 1; }
+# Not lw_cgroup_create in $(...): the list of cgroups to remove at exit
+# must be this shell's.
+mkcg() { mkdir "$CG2/$1" && _lw_cgroups+=("$CG2/$1"); }
+mkcg "${LW_PREFIX}$$-moved" || { lw_fail "$LW_TEST" "cannot make a cgroup"; exit 1; }
+moved=$CG2/${LW_PREFIX}$$-moved
 r=$LW_TMP/moved.jsonl
 # shellcheck disable=SC2016 # the inner sh's
 timeout -k 5 "$LW_RUN_TIMEOUT" "$LW_BIN" run -v --engine-containers ignore \
@@ -86,7 +90,8 @@ lw_end
 # hierarchy it sees is sub's subtree, as inside a container. COMMAND is
 # moved (by this script, from outside) to the host's root cgroup, where the
 # hooks do not reach: an escape, reported, the gate fails.
-sub=$(lw_cgroup_create "${LW_PREFIX}$$-sub") || { lw_fail "$LW_TEST" "cannot make a cgroup"; exit 1; }
+mkcg "${LW_PREFIX}$$-sub" || { lw_fail "$LW_TEST" "cannot make a cgroup"; exit 1; }
+sub=$CG2/${LW_PREFIX}$$-sub
 # In the new cgroup and mount namespaces: hide the host's cgroup2 mount
 # under the namespace's own, then run leakwatch. COMMAND writes its pid and
 # waits for the go file before it leaks.
