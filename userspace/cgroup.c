@@ -116,7 +116,7 @@ static int mount_private(char *buf, size_t len)
 		goto out_close;
 	}
 	/* A slave: the host's later mounts still reach us, ours never leave. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) ||
+	if (mount("none", "/", "none", MS_REC | MS_SLAVE, NULL) ||
 	    mount("cgroup2", CGROUP_PRIVATE_DIR, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL)) {
 		err = -errno;

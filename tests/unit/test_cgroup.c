@@ -77,7 +77,7 @@ static int private_mount_child(void)
 	uint64_t before, inside;
 	struct statfs sf;
 
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+	if (unshare(CLONE_NEWNS) || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL))
 		return 1;
 	if (hide_cgroups() || cgroup_any_mounted())
 		return 2;
@@ -153,7 +153,7 @@ static int cgroupns_child(const char *dir)
 	if (!f || fprintf(f, "%d", (int)getpid()) < 0 || fclose(f))
 		return 1;
 	if (unshare(CLONE_NEWCGROUP | CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) || !mkdtemp(mp))
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) || !mkdtemp(mp))
 		return 2;
 	if (mount("cgroup2", mp, "cgroup2", 0, NULL)) {
 		rmdir(mp);
@@ -206,10 +206,10 @@ static int bind_child(const char *dir, const char *rel)
 	char what[PATH_MAX + 256], want[PATH_MAX + 64], mp[] = "/tmp/lwut-bind.XXXXXX";
 	int rc;
 
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	if (unshare(CLONE_NEWNS) || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) ||
 	    !mkdtemp(mp))
 		return 1;
-	if (mount(dir, mp, NULL, MS_BIND, NULL)) {
+	if (mount(dir, mp, "none", MS_BIND, NULL)) {
 		rmdir(mp);
 		return 2;
 	}
