@@ -63,6 +63,9 @@ static const char usage[] =
 	"                        missing (e.g. from btfhub or a vmlinux's .BTF)\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"
 	"                        queries (the caller gets EPERM); reported as blocked\n"
+	"  --payload=MODE        off (default) or clear: look for reserved names and\n"
+	"                        mail addresses in what processes send in cleartext to\n"
+	"                        global SMTP, POP, IMAP and HTTP servers\n"
 	"  -v, --verbose         libbpf and verifier messages\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -99,6 +102,7 @@ static const struct option long_opts[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "enforce", no_argument, NULL, OPT_ENFORCE },
+	{ "payload", required_argument, NULL, OPT_PAYLOAD },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -404,6 +408,7 @@ int cmd_daemon(int argc, char **argv)
 		fprintf(stderr, "leakwatch: cannot drop capabilities: %s\n", strerror(-err));
 	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s%s\n", mount,
 		s.sensor.dns_capture, o.common.enforce ? ", enforcing" : "");
+	session_say_payload(&s);
 	if (s.sensor.pins_reused)
 		fprintf(stderr, "leakwatch: resumed the state pinned in %s\n", o.common.pin_dir);
 

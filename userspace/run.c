@@ -63,6 +63,10 @@ static const char usage[] =
 	"                        missing (e.g. from btfhub or a vmlinux's .BTF)\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"
 	"                        queries (the caller gets EPERM); reported as blocked\n"
+	"  --payload=MODE        clear (default): look for reserved names and mail\n"
+	"                        addresses in what watched processes send in cleartext\n"
+	"                        to global SMTP (25, 587), POP (110), IMAP (143) and\n"
+	"                        HTTP (80) servers (a `payload` verdict); off\n"
 	"  -v, --verbose         libbpf and verifier messages\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -94,6 +98,7 @@ static const struct option long_opts[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "enforce", no_argument, NULL, OPT_ENFORCE },
+	{ "payload", required_argument, NULL, OPT_PAYLOAD },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -304,6 +309,7 @@ int cmd_run(int argc, char **argv)
 			      .common.window_s = -1,
 			      .common.run_scope = true,
 			      .common.follow_engines = true,
+			      .common.payload = LW_PAYLOAD_CLEAR,
 			      .fail_on = SEV_MEDIUM,
 			      .leak_exit = EXIT_LEAK_DEFAULT };
 	char mount[PATH_MAX], cgroup[PATH_MAX];
@@ -355,6 +361,7 @@ int cmd_run(int argc, char **argv)
 	fprintf(stderr, "leakwatch run: DNS capture: %s%s%s\n", s.sensor.dns_capture,
 		o.common.enforce ? ", enforcing" : "",
 		o.common.follow_engines ? ", following containers" : "");
+	session_say_payload(&s);
 	if (s.opts.attach_root_id != 1)
 		fprintf(stderr,
 			"leakwatch run: %s is not the cgroup v2 root (a private cgroup "

@@ -41,6 +41,8 @@ static const char *const stat_names[LW_STAT_MAX] = {
 	[LW_STAT_BLOCKED] = "blocked",
 	[LW_STAT_LIBC_LOOKUPS] = "libc_reserved_lookups",
 	[LW_STAT_WATCH_FULL] = "watched_map_full",
+	[LW_STAT_PAYLOAD_SOCKETS] = "payload_sockets_scanned",
+	[LW_STAT_PAYLOAD_TOKENS] = "payload_tokens",
 };
 
 const char *stat_name(unsigned int idx)
@@ -308,6 +310,14 @@ static void set_backend(struct leakwatch_bpf *k, bool fentry)
 	bpf_program__set_autoload(k->progs.lw_dns_ingress, !fentry);
 }
 
+/* --payload (payload.bpf.h): a constant for the verifier; with the
+ * fentry backend its own egress program scans (skb's does it there). */
+static void set_payload(struct leakwatch_bpf *k, bool fentry, uint8_t mode)
+{
+	k->rodata->cfg_payload = mode;
+	bpf_program__set_autoload(k->progs.lw_payload_egress, fentry && mode != LW_PAYLOAD_OFF);
+}
+
 /* Is a v1 hierarchy with the memory controller mounted (hybrid, v1)? */
 static bool v1_memory_mounted(void)
 {
@@ -364,6 +374,8 @@ static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 		return fail(s, -errno, "failed to open the BPF object: %s", strerror(errno));
 	s->skel->rodata->cfg_enforce = opts->enforce;
 	set_backend(s->skel, s->fentry);
+	set_payload(s->skel, s->fentry, opts->payload);
+	s->payload = opts->payload;
 	set_watch_mode(s->skel, opts);
 	s->watch_all = opts->watch_all;
 	if (getenv("LW_VERIFIER_STATS")) {
@@ -416,7 +428,11 @@ int sensor_fill_suffixes(int fd, const struct policy *p)
 
 	clear_map(fd, sizeof(struct lw_suffix_key));
 	for (i = 0; i < p->n_suffixes; i++) {
-		struct lw_suffix_val val = { .family = p->suffixes[i].family, .id = i };
+		struct lw_suffix_val val = { .family = p->suffixes[i].family,
+					     .flags = policy_suffix_private(&p->suffixes[i]) ?
+							      LW_SUFFIX_PRIVATE_LOCAL :
+							      0,
+					     .id = i };
 		struct lw_suffix_key key;
 
 		memset(&key, 0, sizeof(key));
@@ -621,6 +637,8 @@ int sensor_attach(struct sensor *s, int cgroup_fd)
 		err = err ?: attach_one(s, k->progs.lw_fentry_udp_recv6, -1);
 		err = err ?: attach_one(s, k->progs.lw_fexit_udp_recv4, -1);
 		err = err ?: attach_one(s, k->progs.lw_fexit_udp_recv6, -1);
+		if (!err && s->payload != LW_PAYLOAD_OFF)
+			err = attach_one(s, k->progs.lw_payload_egress, cgroup_fd);
 	} else {
 		err = attach_one(s, k->progs.lw_dns_egress, cgroup_fd);
 		err = err ?: attach_one(s, k->progs.lw_dns_ingress, cgroup_fd);

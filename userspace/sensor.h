@@ -35,6 +35,7 @@ struct sensor_opts {
 	bool follow_engines;	 /* run: adopt what container engines' shims fork */
 	uint64_t run_cgroup_id;	 /* run: kernfs id of its own cgroup */
 	uint64_t attach_root_id; /* kernfs id of the cgroup attached to (1: root) */
+	uint8_t payload;	 /* enum lw_payload_mode (--payload) */
 };
 
 struct sensor {
@@ -45,6 +46,7 @@ struct sensor {
 	const char *dns_capture; /* the DNS backends in use: "fentry", "skb+libc"... */
 	bool fentry;		 /* the fentry backend is loaded (else skb) */
 	bool watch_all;		 /* daemon: everything under the attach cgroup */
+	uint8_t payload;	 /* enum lw_payload_mode in force */
 	char err[512];
 	bool pins_reused; /* state maps came from an earlier daemon */
 	int pin_fd;	  /* the pin directory's lock, or 0 */
