@@ -208,14 +208,13 @@ static void test_pop(void)
 static void test_http(void)
 {
 	static const char *const secrets[] = { "sess1", "Basic", "cookie", NULL };
-	static const char req[] =
-		"POST /v1/signup?ref=ci.example.net HTTP/1.1\r\n"
-		"Host: API.Shop.Test\r\n"
-		"Cookie: sess1=u@example.com\r\n"
-		"Authorization: Basic a@example.com\r\n"
-		"X-Client: agent.example.org\r\n"
-		"\r\n"
-		"{\"email\": \"test@example.com\", \"password\": \"hunter2\"}";
+	static const char req[] = "POST /v1/signup?ref=ci.example.net HTTP/1.1\r\n"
+				  "Host: API.Shop.Test\r\n"
+				  "Cookie: sess1=u@example.com\r\n"
+				  "Authorization: Basic a@example.com\r\n"
+				  "X-Client: agent.example.org\r\n"
+				  "\r\n"
+				  "{\"email\": \"test@example.com\", \"password\": \"hunter2\"}";
 	int n;
 
 	new_socket(80);
