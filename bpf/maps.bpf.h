@@ -99,6 +99,17 @@ struct {
 	__type(value, struct lw_scratch);
 } scratch SEC(".maps") __weak;
 
+/* --payload: the ordinary names watched processes resolved through the C
+ * library, by (tgid, address), to name a payload's destination (an
+ * untainted process's lookups are otherwise never reported). LRU: old
+ * lookups age out. The loader shrinks it to 1 entry with --payload off. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lw_payload_name_key);
+	__type(value, char[LW_PAYLOAD_NAME_MAX]);
+} payload_names SEC(".maps") __weak;
+
 /* Resolver calls in progress in the C library, by pid_tgid. LRU: a thread
  * that dies inside getaddrinfo() leaves its entry to age out. */
 struct {

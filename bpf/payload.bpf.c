@@ -18,6 +18,9 @@
 #include <bpf/bpf_helpers.h>
 #include "payload.bpf.h"
 
+/* The loader sets it when the kernel has tp_btf/sock_send_length (6.3). */
+const volatile bool cfg_tls_send_length = false;
+
 /* Called from this file: without noinline clang would inline them, and
  * the verifier would walk each again at every call site. */
 #define __noinline __attribute__((noinline))
@@ -253,6 +256,32 @@ static __always_inline long pl_verb_http(__u32 slot, __u64 w, __u32 ls, __u32 le
 	return pl_header_like(slot, ls, len) ? LW_VERB_HTTP_HEADER : LW_VERB_HTTP_BODY;
 }
 
+/* A TLS library's plaintext: the protocol is not known from the port, so
+ * from the line itself; what carries secrets is dropped whatever it is. */
+static __always_inline long pl_verb_tls(__u32 slot, const struct pl_scratch *s, __u64 w, __u32 ls,
+					__u32 len)
+{
+	long v = pl_verb_http(slot, w, ls, len);
+	int cmd;
+
+	if (v < 0 || v == LW_VERB_HTTP_REQUEST || v == LW_VERB_HTTP_HOST)
+		return v;
+	if (PL_IS(w, "HELO ") || PL_IS(w, "EHLO ") || PL_IS(w, "MAIL FRO") ||
+	    PL_IS(w, "RCPT TO:") || PL_IS(w, "AUTH "))
+		return pl_verb_smtp(w);
+	if (PL_IS(w, "USER ") || PL_IS(w, "APOP ") || PL_IS(w, "PASS "))
+		return pl_verb_pop(w, ls);
+	cmd = pl_after_tag(slot, ls, len);
+	if (cmd >= 0) {
+		w = pl_word(s, cmd, len);
+		if (PL_IS(w, "LOGIN "))
+			return PL_VERB(LW_VERB_IMAP_LOGIN, cmd + 6);
+		if (PL_IS(w, "AUTHENTI"))
+			return LW_VERB_IMAP_AUTHENTICATE;
+	}
+	return v == LW_VERB_HTTP_HEADER ? v : LW_VERB_NONE;
+}
+
 /* The verb of the line holding the token that starts at tok. */
 __noinline long pl_verb(__u32 slot, __u32 tok, __u32 len, __u32 pclass)
 {
@@ -266,6 +295,7 @@ __noinline long pl_verb(__u32 slot, __u32 tok, __u32 len, __u32 pclass)
 		return pclass == PL_SMTP ? LW_VERB_SMTP_DATA :
 		       pclass == PL_IMAP ? LW_VERB_IMAP_OTHER :
 		       pclass == PL_POP	 ? LW_VERB_POP_OTHER :
+		       pclass == PL_TLS	 ? LW_VERB_NONE :
 					   LW_VERB_HTTP_BODY;
 	w = pl_word(s, ls, len);
 	switch (pclass) {
@@ -285,6 +315,8 @@ __noinline long pl_verb(__u32 slot, __u32 tok, __u32 len, __u32 pclass)
 		if (PL_IS(w, "AUTHENTI"))
 			return LW_VERB_IMAP_AUTHENTICATE;
 		return LW_VERB_IMAP_OTHER;
+	case PL_TLS:
+		return pl_verb_tls(slot, s, w, ls, len);
 	default:
 		return PL_DROP;
 	}
@@ -333,19 +365,11 @@ __noinline int pl_copy_name(__u32 slot, __u32 off, __u32 n, __u32 dslot)
  * name's; verb_flags is the verb | LW_PAYLOAD_* flags << 8 (five
  * arguments at most).
  */
-__noinline int pl_emit(__u32 slot, __u32 start, __u32 end, __u32 verb_flags, __u64 hit)
+static __always_inline void pl_fill(const struct pl_scratch *s, struct lw_payload_event *e,
+				    __u32 start, __u32 end, __u32 verb_flags, __u64 hit)
 {
-	struct pl_scratch *s = pl_get(slot);
-	struct lw_payload_event *e;
 	__u32 i;
 
-	if (!s)
-		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(LW_STAT_RINGBUF_FULL);
-		return 0;
-	}
 	proc_fill_hdr_owner(&e->hdr, LW_EV_PAYLOAD, sizeof(*e), &s->sock.owner);
 	__builtin_memcpy(e->addr, s->sock.dst, 16);
 	e->port = s->sock.dport;
@@ -358,6 +382,7 @@ __noinline int pl_emit(__u32 slot, __u32 start, __u32 end, __u32 verb_flags, __u
 	e->token_len = 0;
 	e->pad = 0;
 	__builtin_memset(e->token, 0, sizeof(e->token));
+	__builtin_memset(e->dest_name, 0, sizeof(e->dest_name));
 	for (i = 0; i < LW_PAYLOAD_TOKEN_MAX; i++) {
 		__u8 c;
 
@@ -369,6 +394,63 @@ __noinline int pl_emit(__u32 slot, __u32 start, __u32 end, __u32 verb_flags, __u
 		e->token[i] = c;
 		e->token_len = i + 1;
 	}
+}
+
+/* TLS plaintext (no socket yet): the token waits in tls_pending for this
+ * thread's next send, which says where it went (tls.bpf.c). */
+__noinline int pl_defer(__u32 slot, __u32 start, __u32 end, __u32 verb_flags, __u64 hit)
+{
+	struct pl_scratch *s = pl_get(slot);
+	struct lw_tls_pending *p;
+	__u32 zero = 0, n;
+	__u64 key;
+	void *z;
+
+	/* the thread from the scratch slot: cgroup_skb programs (which
+	 * share this function) may not ask for the current task */
+	if (!s)
+		return 0;
+	key = s->thread;
+	p = bpf_map_lookup_elem(&tls_pending, &key);
+	if (!p) {
+		z = bpf_map_lookup_elem(&tls_zero, &zero);
+		if (!z || bpf_map_update_elem(&tls_pending, &key, z, BPF_NOEXIST))
+			return 0;
+		p = bpf_map_lookup_elem(&tls_pending, &key);
+		if (!p)
+			return 0;
+	}
+	n = p->n;
+	if (n >= LW_TLS_PENDING_TOKENS)
+		return 0;
+	pl_fill(s, &p->ev[n], start, end, verb_flags, hit);
+	p->n = n + 1;
+	p->time_ns = bpf_ktime_get_ns();
+	return 1;
+}
+
+__noinline int pl_emit(__u32 slot, __u32 start, __u32 end, __u32 verb_flags, __u64 hit)
+{
+	struct pl_scratch *s = pl_get(slot);
+	struct lw_payload_name_key key = {};
+	struct lw_payload_event *e;
+	char *name;
+
+	if (!s)
+		return 0;
+	if (!s->sock.dport)
+		return pl_defer(slot, start, end, verb_flags, hit);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(LW_STAT_RINGBUF_FULL);
+		return 0;
+	}
+	pl_fill(s, e, start, end, verb_flags, hit);
+	key.tgid = s->sock.owner.id.tgid;
+	__builtin_memcpy(key.addr, s->sock.dst, 16);
+	name = bpf_map_lookup_elem(&payload_names, &key);
+	if (name)
+		__builtin_memcpy(e->dest_name, name, sizeof(e->dest_name));
 	stat_inc(LW_STAT_PAYLOAD_TOKENS);
 	bpf_ringbuf_submit(e, ringbuf_wake_flags(true));
 	return 1;

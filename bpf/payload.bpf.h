@@ -34,6 +34,7 @@ enum pl_class {
 	PL_IMAP, /* 143 */
 	PL_POP,	 /* 110 */
 	PL_HTTP, /* 80 */
+	PL_TLS,	 /* a TLS library's plaintext: the protocol from the line */
 };
 
 /*
@@ -77,6 +78,7 @@ struct pl_scratch {
 	struct lw_payload_sock sock; /* the socket, for the event */
 	__u32 busy;		     /* a run is using this slot */
 	__u32 seg;		     /* the segment's index on the socket */
+	__u64 thread;		     /* TLS: the writing thread's pid_tgid */
 };
 
 struct {
@@ -85,6 +87,34 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pl_scratch);
 } payload_scratch SEC(".maps") __weak;
+
+/* --payload tls: tokens waiting for their thread's next send. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct lw_tls_pending);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} tls_pending SEC(".maps") __weak;
+
+/* A zeroed value to create tls_pending entries from (too big for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lw_tls_pending);
+} tls_zero SEC(".maps") __weak;
+
+/* Below 6.3 (no sock_send_length): each watched process's last connect. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct lw_tls_dst);
+} tls_last_dst SEC(".maps") __weak;
+
+/* The kernel has tp_btf/sock_send_length (6.3+): set by the loader. */
+extern const volatile bool cfg_tls_send_length;
 
 /* payload.bpf.c. Scan the len bytes of payload_scratch[slot] (a segment
  * of a pclass socket) and emit each reserved token; returns how many, or
@@ -98,12 +128,26 @@ extern int payload_scan(__u32 slot, __u32 len, __u32 pclass);
  */
 static __always_inline void payload_mark(struct bpf_sock_addr *ctx, const __u8 addr[16], __u16 port)
 {
+	bool window = cfg_payload == LW_PAYLOAD_TLS && !cfg_tls_send_length;
 	struct lw_payload_sock *ps;
+	struct lw_tls_dst d = {};
+	__u32 tgid;
 
-	if (cfg_payload == LW_PAYLOAD_OFF || payload_class(port) == PL_NONE)
+	if (cfg_payload == LW_PAYLOAD_OFF || (payload_class(port) == PL_NONE && !window))
 		return;
 	if (addr_kind_cached(addr) != LW_ADDR_GLOBAL || !proc_watched())
 		return;
+	if (window) {
+		/* the time-window fallback's destination, any port */
+		tgid = bpf_get_current_pid_tgid() >> 32;
+		__builtin_memcpy(d.addr, addr, 16);
+		d.port = port;
+		d.time_ns = bpf_ktime_get_ns();
+		d.cookie = bpf_get_socket_cookie(ctx);
+		bpf_map_update_elem(&tls_last_dst, &tgid, &d, BPF_ANY);
+		if (payload_class(port) == PL_NONE)
+			return;
+	}
 	ps = bpf_sk_storage_get(&payload_socks, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!ps) {
 		stat_inc(LW_STAT_SKSTORAGE_FAIL);

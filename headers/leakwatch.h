@@ -363,6 +363,15 @@ struct lw_watch_event {
 #define LW_PAYLOAD_BYTES 2048
 #define LW_PAYLOAD_LOCAL_MAX 64	 /* bytes of a mail address's local part */
 #define LW_PAYLOAD_TOKEN_MAX 320 /* local part, '@', host name (<= 253) */
+#define LW_PAYLOAD_NAME_MAX 256	 /* = LW_LIBC_NAME_MAX: a destination's name */
+
+/* Key of payload_names: an address a process resolved an ordinary name to
+ * (libc), to name a payload's destination. */
+struct lw_payload_name_key {
+	__u32 tgid;
+	__u32 pad;
+	__u8 addr[16];
+};
 
 enum lw_payload_mode {
 	LW_PAYLOAD_OFF = 0,
@@ -417,11 +426,42 @@ struct lw_payload_event {
 	__u8 seg;	 /* which data segment of the socket (0-based) */
 	__u16 token_len; /* bytes of token[] */
 	__u32 pad;
-	char token[LW_PAYLOAD_TOKEN_MAX]; /* local@host or host; NUL padded */
+	char token[LW_PAYLOAD_TOKEN_MAX];    /* local@host or host; NUL padded */
+	char dest_name[LW_PAYLOAD_NAME_MAX]; /* the ordinary name the process resolved
+					      * the destination from (libc), or "" */
 };
 #define LW_PAYLOAD_TLS_PLAIN (1u << 0)	   /* TLS plaintext (a library probe) */
 #define LW_PAYLOAD_LOCAL_DROPPED (1u << 1) /* the local part was withheld */
 #define LW_PAYLOAD_MAIL (1u << 2)	   /* a user@host address, not a bare name */
+#define LW_PAYLOAD_ATTR_WINDOW                                                                     \
+	(1u << 3) /* TLS: tied to the process's last connect
+					  * (no sock_send_length: kernels < 6.3) */
+
+/*
+ * --payload tls: a TLS library's plaintext (uprobe on SSL_write & co.) is
+ * scanned in the writing thread; its tokens wait here (keyed by pid_tgid)
+ * for that thread's next send (tp_btf/sock_send_length, 6.3+), which
+ * names the socket and its destination.
+ */
+#define LW_TLS_PENDING_TOKENS 4
+struct lw_tls_pending {
+	__u32 n; /* valid entries of ev[] */
+	__u32 pad;
+	__u64 time_ns;
+	struct lw_payload_event ev[LW_TLS_PENDING_TOKENS]; /* headers filled at the send */
+};
+
+/* Below 6.3: a watched process's last TCP connect to a global address,
+ * keyed by tgid (the time-window fallback). */
+struct lw_tls_dst {
+	__u8 addr[16];
+	__u16 port;
+	__u16 pad;
+	__u32 pad2;
+	__u64 time_ns;
+	__u64 cookie;
+};
+#define LW_TLS_WINDOW_NS (10ull * 1000000000ull)
 
 /* The BPF and userspace compilers must agree on these layouts. */
 #define LW_ASSERT_SIZE(type, n) _Static_assert(sizeof(type) == (n), #type " layout changed")
@@ -444,6 +484,9 @@ LW_ASSERT_SIZE(struct lw_cgroup_event, 80 + 16 + LW_CGROUP_PATH_MAX);
 LW_ASSERT_SIZE(struct lw_watched, 16);
 LW_ASSERT_SIZE(struct lw_watch_event, 80 + 32 + LW_CGROUP_PATH_MAX);
 LW_ASSERT_SIZE(struct lw_payload_sock, 80 + 40);
-LW_ASSERT_SIZE(struct lw_payload_event, 80 + 40 + LW_PAYLOAD_TOKEN_MAX);
+LW_ASSERT_SIZE(struct lw_payload_event, 80 + 40 + LW_PAYLOAD_TOKEN_MAX + LW_PAYLOAD_NAME_MAX);
+LW_ASSERT_SIZE(struct lw_tls_pending, 16 + LW_TLS_PENDING_TOKENS * sizeof(struct lw_payload_event));
+LW_ASSERT_SIZE(struct lw_payload_name_key, 24);
+LW_ASSERT_SIZE(struct lw_tls_dst, 40);
 
 #endif /* __LEAKWATCH_H */

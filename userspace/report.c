@@ -157,10 +157,13 @@ static void json_dests(struct json *j, const struct tproc *p)
 }
 
 /* How a payload token was tied to its socket: the cleartext scan reads the
- * socket's own segments. */
+ * socket's own segments; TLS plaintext is tied by the writing thread's next
+ * send (sock_send_length), or below 6.3 to the process's last connect. */
 static const char *payload_attribution(uint8_t flags)
 {
-	return (flags & LW_PAYLOAD_TLS_PLAIN) ? "tls-library" : "socket";
+	if (!(flags & LW_PAYLOAD_TLS_PLAIN))
+		return "socket";
+	return (flags & LW_PAYLOAD_ATTR_WINDOW) ? "time-window" : "sock_send_length";
 }
 
 /* The fields a payload verdict or payloads[] entry adds. */

@@ -18,6 +18,7 @@ struct leakwatch_bpf;
 struct bpf_link;
 struct ring_buffer;
 struct libc_probe;
+struct tls_probe;
 
 #define SENSOR_MAX_LINKS 16
 
@@ -47,6 +48,8 @@ struct sensor {
 	bool fentry;		 /* the fentry backend is loaded (else skb) */
 	bool watch_all;		 /* daemon: everything under the attach cgroup */
 	uint8_t payload;	 /* enum lw_payload_mode in force */
+	bool tls_send_length;	 /* tls: tied by sock_send_length (else time window) */
+	struct tls_probe *tls;	 /* the TLS library probes, or NULL */
 	char err[512];
 	bool pins_reused; /* state maps came from an earlier daemon */
 	int pin_fd;	  /* the pin directory's lock, or 0 */

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "privilege.h"
 #include "session.h"
+#include "tls_probe.h"
 
 double session_now(void)
 {
@@ -65,14 +66,6 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 		if (f < 0) {
 			fprintf(stderr, "%s: --payload: '%s' is not off, clear or tls\n", o->who,
 				arg);
-			*err = EXIT_USAGE;
-			return true;
-		}
-		if (f == LW_PAYLOAD_TLS) {
-			fprintf(stderr,
-				"%s: --payload tls: the TLS library probes are not in this "
-				"version; clear scans cleartext only\n",
-				o->who);
 			*err = EXIT_USAGE;
 			return true;
 		}
@@ -262,6 +255,16 @@ void session_say_payload(const struct session *s)
 		"per connection\n",
 		s->opts.who, payload_mode_name(s->sensor.payload), LW_PAYLOAD_SEGS,
 		LW_PAYLOAD_BYTES);
+	if (s->sensor.payload != LW_PAYLOAD_TLS)
+		return;
+	fprintf(stderr,
+		"%s: payload scan: tls: first %d bytes of each SSL_write/SSL_write_ex/"
+		"gnutls_record_send in %s; tied to the socket by %s\n",
+		s->opts.who, LW_PAYLOAD_BYTES, tls_probe_libraries(s->sensor.tls),
+		s->sensor.tls_send_length ?
+			"sock_send_length (the writing thread's next send)" :
+			"time window (the process's last connect: no sock_send_length before "
+			"6.3)");
 }
 
 static void account(struct session *s, const struct tproc *p)

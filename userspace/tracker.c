@@ -943,9 +943,10 @@ static struct tpayload *payload_find(struct tracker *t, struct tproc *p,
 }
 
 /* The destination entry for a payload's address and port. */
-static void payload_dest(struct tracker *t, struct tproc *p, const struct tpayload *x)
+static void payload_dest(struct tracker *t, struct tproc *p, const struct tpayload *x,
+			 const char *kname)
 {
-	const char *name = resolved_name(p, x->addr);
+	const char *name = resolved_name(p, x->addr) ?: (kname[0] ? kname : NULL);
 	struct tdest *d = NULL;
 	size_t i;
 
@@ -977,7 +978,7 @@ static void payload_dest(struct tracker *t, struct tproc *p, const struct tpaylo
 
 static void on_payload(struct tracker *t, struct tproc *p, const struct lw_payload_event *e)
 {
-	char token[LW_PAYLOAD_TOKEN_MAX + 2];
+	char token[LW_PAYLOAD_TOKEN_MAX + 2], dname[LW_PAYLOAD_NAME_MAX + 1];
 	const struct reserved_suffix *sfx;
 	struct tpayload *x;
 	struct tverdict v;
@@ -999,7 +1000,9 @@ static void on_payload(struct tracker *t, struct tproc *p, const struct lw_paylo
 	if (payload_severity(t, e->verb, e->port) > payload_severity(t, x->verb, x->port))
 		x->verb = e->verb;
 	x->severity = payload_severity(t, x->verb, x->port);
-	payload_dest(t, p, x);
+	memcpy(dname, e->dest_name, sizeof(e->dest_name));
+	dname[sizeof(dname) - 1] = '\0';
+	payload_dest(t, p, x, dname);
 
 	memset(&v, 0, sizeof(v));
 	v.kind = VERDICT_PAYLOAD;

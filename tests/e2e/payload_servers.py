@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Stand-in mail and web servers for test_payload.sh (standard library only).
 
-Usage: payload_servers.py ADDR LOG
+Usage: payload_servers.py ADDR LOG [CERT KEY]
 
 Listens on ADDR at 25 and 587 (SMTP), 143 (IMAP), 110 (POP3) and 80 (HTTP),
+and with a certificate at 993 (IMAP over TLS) and 443 (HTTPS: GET
+/autodetect answers {"imap": "imap.ordinary.co"}, the seed's autodetect),
 one thread per connection, and appends one line per command it received to
 LOG ("smtp MAIL FROM:<...>", "imap LOGIN", "http POST /signup"), so a test
 can tell the client really got through. Passwords are never written to LOG.
 It speaks just enough of each protocol for swaks, imaplib, poplib and curl.
 """
 import socketserver
+import ssl
 import sys
 import threading
 
@@ -91,8 +94,10 @@ class Http(socketserver.StreamRequestHandler):
                 length = int(value.strip())
         if length:
             self.rfile.read(length)
-        log("http " + " ".join(request.split(" ")[:2]))
+        log("http " + " ".join(request.split(" ")[:2]).split("?")[0])
         body = b'{"ok": true}\n'
+        if request.startswith("GET /autodetect"):
+            body = b'{"imap": "imap.ordinary.co", "port": 993}\n'
         self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                          b"Content-Length: " + str(len(body)).encode() +
                          b"\r\nConnection: close\r\n\r\n" + body)
@@ -103,11 +108,23 @@ class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
 
+class TlsServer(Server):
+    context = None
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        return self.context.wrap_socket(sock, server_side=True), addr
+
+
 def main():
     global LOG
     addr, LOG = sys.argv[1], sys.argv[2]
     servers = [Server((addr, port), handler) for port, handler in
                ((25, Smtp), (587, Smtp), (143, Imap), (110, Pop), (80, Http))]
+    if len(sys.argv) > 4:
+        TlsServer.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        TlsServer.context.load_cert_chain(sys.argv[3], sys.argv[4])
+        servers += [TlsServer((addr, 993), Imap), TlsServer((addr, 443), Http)]
     for s in servers[1:]:
         threading.Thread(target=s.serve_forever, daemon=True).start()
     log("ready")

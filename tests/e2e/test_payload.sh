@@ -14,21 +14,31 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 lw_require_root
-for t in swaks; do
+for t in swaks openssl; do
 	command -v "$t" >/dev/null || { lw_fail "$LW_TEST" "missing $t (make deps)"; exit 1; }
 done
-lw_setup
-# mail.ordinary.co 198.18.0.31 and www.ordinary.co 198.18.0.30 (LW_STD_DNS)
+# mail.ordinary.co 198.18.0.31 and www.ordinary.co 198.18.0.30 (LW_STD_DNS);
+# the seed's hosts: an ordinary autodetect service and the IMAP host it names
+lw_setup --address=/autodetect.ordinary.co/198.18.0.30 --address=/imap.ordinary.co/198.18.0.32
 lw_next_name
 srv=$LW_NAME
 if ! lw_netns_create "$srv" || ! lw_veth "$LW_NS" 198.18.0.1 "$srv" 198.18.0.31 ||
-	! ip -n "$srv" addr add 198.18.0.30/24 dev "${srv}v"; then
+	! ip -n "$srv" addr add 198.18.0.30/24 dev "${srv}v" ||
+	! ip -n "$srv" addr add 198.18.0.32/24 dev "${srv}v"; then
 	lw_fail "$LW_TEST" "could not build the server namespace"
+	exit 1
+fi
+# A self-signed certificate for the TLS stand-ins, made here.
+cert=$LW_TMP/cert.pem
+if ! openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=imap.ordinary.co \
+	-addext 'subjectAltName=DNS:imap.ordinary.co,DNS:autodetect.ordinary.co' \
+	-keyout "$LW_TMP/key.pem" -out "$cert" >/dev/null 2>&1; then
+	lw_fail "$LW_TEST" "openssl could not make a certificate"
 	exit 1
 fi
 slog=$LW_TMP/servers.log
 lw_spawn_in "$srv" "$LW_TMP/servers.pid" "$LW_TMP/servers.out" "$LW_PY" \
-	"$LW_E2E/payload_servers.py" 0.0.0.0 "$slog"
+	"$LW_E2E/payload_servers.py" 0.0.0.0 "$slog" "$cert" "$LW_TMP/key.pem"
 for _ in $(seq 50); do
 	grep -q ready "$slog" 2>/dev/null && break
 	sleep 0.1
@@ -72,7 +82,7 @@ lw_expect_rc 3
 lw_expect "$r" valid
 lw_expect "$r" has-verdict --comm swaks --kind payload --severity high \
 	--name test@example.com --verb "SMTP MAIL FROM" --tls false \
-	--address 198.18.0.31 --port 25
+	--address 198.18.0.31 --port 25 --dest-name mail.ordinary.co
 lw_expect "$r" no-verdict --comm swaks --name bob@ordinary.co
 server_saw "smtp MAIL FROM:<test@example.com>"
 lw_end
@@ -110,7 +120,7 @@ lw_expect "$r" valid
 lw_expect "$r" has-verdict --comm python3 --kind payload --severity high \
 	--name test@example.com --verb "IMAP LOGIN" --address 198.18.0.31 --port 143
 lw_expect_true "no 'payload' line in the text report" \
-	grep -q 'LEAK payload (high): tcp 198.18.0.31:143: IMAP LOGIN test@example.com' "$LW_ERR"
+	grep -q 'LEAK payload (high): tcp 198.18.0.31:143 (mail.ordinary.co): IMAP LOGIN test@example.com' "$LW_ERR"
 server_saw "imap LOGIN"
 lw_end
 
@@ -267,4 +277,79 @@ lw_begin payload-usage
 rc=$?
 [ "$rc" = 2 ] || _lw_because "--payload bogus: exit $rc"
 grep -q "is not off, clear or tls" "$LW_TMP/u1" || _lw_because "no message for --payload bogus"
+lw_end
+
+# --- --payload tls: the TLS libraries' plaintext ------------------------------------------------
+# imaplib.IMAP4_SSL(...).login() on 993: OpenSSL's SSL_write_ex.
+r=$LW_TMP/imaps.jsonl
+rm -f "$dump"
+lw_run_in "$LW_NS" "$r" "${opts[@]}" --payload tls -v -- "$LW_PY" "$LW_E2E/payload_client.py" \
+	imaps imap.ordinary.co 993 test@example.com --cafile "$cert"
+lw_begin payload-tls-imaps-login
+lw_expect_rc 3
+lw_expect_out 'imap login ok'
+lw_expect "$r" valid
+lw_expect "$r" has-verdict --comm python3 --kind payload --severity high \
+	--name test@example.com --verb "IMAP LOGIN" --tls true --address 198.18.0.32 --port 993
+grep -q 'tied to the socket by sock_send_length' "$LW_ERR" ||
+	grep -q 'tied to the socket by time window' "$LW_ERR" ||
+	_lw_because "the start line does not say how TLS plaintext is tied to a socket"
+no_password "$r" "$LW_ERR" "$LW_OUT" "$dump"
+lw_end
+
+r=$LW_TMP/imaps-quiet.jsonl
+lw_run_in "$LW_NS" "$r" "${opts[@]}" --payload tls -- "$LW_PY" "$LW_E2E/payload_client.py" \
+	imaps imap.ordinary.co 993 alice@ordinary.co --cafile "$cert"
+lw_begin payload-tls-imaps-ordinary-quiet
+lw_expect_rc 0
+lw_expect_out 'imap login ok'
+lw_expect "$r" no-leak
+lw_end
+
+# clear does not read TLS: the same login is not seen
+r=$LW_TMP/imaps-clear.jsonl
+lw_run_in "$LW_NS" "$r" "${opts[@]}" -- "$LW_PY" "$LW_E2E/payload_client.py" \
+	imaps imap.ordinary.co 993 test@example.com --cafile "$cert"
+lw_begin payload-clear-does-not-see-tls
+lw_expect_rc 0
+lw_expect "$r" no-leak
+lw_end
+
+# The seed as it happened: an HTTPS autodetect request naming
+# test@example.com to an ordinary host, then IMAPS LOGIN to the host it
+# returned; no reserved name is resolved anywhere.
+r=$LW_TMP/seed.jsonl
+rm -f "$dump"
+lw_run_in "$LW_NS" "$r" "${opts[@]}" --payload tls -- "$LW_PY" "$LW_E2E/payload_client.py" \
+	seed autodetect.ordinary.co 443 test@example.com --cafile "$cert"
+lw_begin payload-tls-seed-as-it-happened
+lw_expect_rc 3
+lw_expect_out 'autodetect: imap.ordinary.co:993'
+lw_expect_out 'imap login ok'
+lw_expect "$r" valid
+lw_expect "$r" has-verdict --comm python3 --kind payload --severity high \
+	--name test@example.com --verb "IMAP LOGIN" --tls true --address 198.18.0.32 --port 993 \
+	--dest-name imap.ordinary.co
+lw_expect_true "the text report does not name the IMAP host, LOGIN and the token" grep -q \
+	'LEAK payload (high): tcp 198.18.0.32:993 (imap.ordinary.co): IMAP LOGIN test@example.com' \
+	"$LW_ERR"
+lw_expect "$r" has-verdict --comm python3 --kind payload --name test@example.com \
+	--verb "HTTP request line" --tls true --address 198.18.0.30 --port 443
+if lw_report "$r" has-name --comm python3 >/dev/null 2>&1; then
+	_lw_because "a reserved name was looked up: not the seed"
+fi
+no_password "$r" "$LW_ERR" "$LW_OUT" "$dump"
+server_saw "http GET /autodetect"
+lw_end
+
+# curl posting JSON over HTTPS: OpenSSL's SSL_write
+printf '{"email": "test@example.com", "password": "%s"}\n' "$PW" >"$body"
+r=$LW_TMP/https.jsonl
+lw_run_in "$LW_NS" "$r" "${opts[@]}" --payload tls -- curl -sS -m 5 --cacert "$cert" -X POST \
+	-H 'Content-Type: application/json' --data-binary "@$body" https://autodetect.ordinary.co/signup
+lw_begin payload-tls-curl-https-post
+lw_expect_rc 3
+lw_expect "$r" has-verdict --comm curl --kind payload --name test@example.com --tls true \
+	--address 198.18.0.30 --port 443
+no_password "$r" "$LW_ERR"
 lw_end
