@@ -15,8 +15,8 @@ pkgs=(
 	valgrind
 	# tests/e2e/test_deploy.sh: manifest lint and checks
 	yamllint python3-yaml
-	# tests/e2e/test_payload.sh: a real SMTP client
-	swaks
+	# tests/e2e/test_payload.sh: a real SMTP client, a certificate for the TLS stand-ins
+	swaks openssl
 )
 missing=()
 for p in "${pkgs[@]}"; do
