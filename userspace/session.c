@@ -213,6 +213,7 @@ int session_start(struct session *s, int cgroup_fd)
 				  .run_cgroup_id = s->opts.run_cgroup_id,
 				  .attach_root_id = s->opts.attach_root_id,
 				  .payload = s->opts.payload };
+	const char *dump;
 	int err;
 
 	json_init(&s->json);
@@ -232,9 +233,9 @@ int session_start(struct session *s, int cgroup_fd)
 	}
 	/* The tests' look at what the kernel sent (the payload privacy test
 	 * greps it for the password): not an interface. */
-	if (getenv("LW_EVENT_DUMP"))
-		s->dump_fd = open(getenv("LW_EVENT_DUMP"),
-				  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	dump = getenv("LW_EVENT_DUMP");
+	if (dump)
+		s->dump_fd = open(dump, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	s->tracker = tracker_new(&s->policy, on_verdict, s);
 	s->rb = ring_buffer__new(sensor_events_fd(&s->sensor), on_sample, s, NULL);
 	if (!s->tracker || !s->rb) {
