@@ -204,16 +204,21 @@ static __always_inline int pl_tcp_payload(struct __sk_buff *skb, __u32 *off, __u
  * process-context one), marked busy; -1 when both are in use. */
 static __always_inline struct pl_scratch *pl_slot(__u32 *slot)
 {
-	struct pl_scratch *s;
-	__u32 i;
+	/* Two lookups, not a loop: the key's address goes to the helper, so
+	 * 6.1's verifier loses the counter and calls the loop infinite. */
+	__u32 k0 = 0, k1 = 1;
+	struct pl_scratch *s = bpf_map_lookup_elem(&payload_scratch, &k0);
 
-	for (i = 0; i < 2; i++) {
-		s = bpf_map_lookup_elem(&payload_scratch, &i);
-		if (s && !s->busy) {
-			s->busy = 1;
-			*slot = i;
-			return s;
-		}
+	if (s && !s->busy) {
+		s->busy = 1;
+		*slot = 0;
+		return s;
+	}
+	s = bpf_map_lookup_elem(&payload_scratch, &k1);
+	if (s && !s->busy) {
+		s->busy = 1;
+		*slot = 1;
+		return s;
 	}
 	return NULL;
 }

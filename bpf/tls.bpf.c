@@ -140,7 +140,10 @@ int BPF_PROG(lw_tls_send, struct sock *sk, int ret, int flags)
 
 	if (!p)
 		return 0;
-	if (sock_peer(sk, addr, &port) && addr_kind(addr) == LW_ADDR_GLOBAL)
+	/* tokens of a write whose send never came (the write failed) are
+	 * not this send's */
+	if (bpf_ktime_get_ns() - p->time_ns < LW_TLS_WINDOW_NS && sock_peer(sk, addr, &port) &&
+	    addr_kind(addr) == LW_ADDR_GLOBAL)
 		tls_flush(p, addr, port, bpf_get_socket_cookie(sk), 0);
 	bpf_map_delete_elem(&tls_pending, &thread);
 	return 0;
