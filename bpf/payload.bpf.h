@@ -239,18 +239,20 @@ static __always_inline void payload_segment(struct __sk_buff *skb, struct lw_pay
 		return;
 	if ((ps->flags & LW_PSOCK_SEQ_VALID) && (__s32)(seq + len - ps->next_seq) <= 0)
 		return;
-	n = LW_PAYLOAD_BYTES - (long)ps->bytes;
-	if (n > len)
-		n = len;
-	/* the verifier needs the length visibly in [1, LW_PAYLOAD_BYTES] */
-	if (n <= 0 || n > LW_PAYLOAD_BYTES) {
+	if (ps->bytes >= LW_PAYLOAD_BYTES) {
 		ps->flags |= LW_PSOCK_DONE;
 		return;
 	}
 	s = pl_slot(&slot);
 	if (!s)
 		return;
-	if (bpf_skb_load_bytes(skb, off, s->buf, n)) {
+	n = LW_PAYLOAD_BYTES - (long)ps->bytes;
+	if (n > len)
+		n = len;
+	/* the verifier needs the length visibly in [1, LW_PAYLOAD_BYTES]
+	 * at the call: checked right before it (a spilled copy loses its
+	 * bounds on 6.1) */
+	if (n <= 0 || n > LW_PAYLOAD_BYTES || bpf_skb_load_bytes(skb, off, s->buf, n)) {
 		s->busy = 0;
 		return;
 	}

@@ -76,16 +76,16 @@ static __always_inline void tls_plaintext(const void *buf, __u64 num)
 	__u64 thread = bpf_get_current_pid_tgid();
 	struct pl_scratch *s;
 	__u32 slot = 0;
-	long n = num;
+	long n;
 
-	if (n > LW_PAYLOAD_BYTES)
-		n = LW_PAYLOAD_BYTES;
-	if (n <= 0 || !buf)
+	if (!buf || !num)
 		return;
 	s = pl_slot(&slot);
 	if (!s)
 		return;
-	if (bpf_probe_read_user(s->buf, n, buf)) {
+	n = num > LW_PAYLOAD_BYTES ? LW_PAYLOAD_BYTES : num;
+	/* bounds checked right before the call (see payload_segment()) */
+	if (n <= 0 || n > LW_PAYLOAD_BYTES || bpf_probe_read_user(s->buf, n, buf)) {
 		s->busy = 0;
 		return;
 	}
