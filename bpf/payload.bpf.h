@@ -250,8 +250,10 @@ static __always_inline void payload_segment(struct __sk_buff *skb, struct lw_pay
 	if (n > len)
 		n = len;
 	/* the verifier needs the length visibly in [1, LW_PAYLOAD_BYTES]
-	 * at the call: checked right before it (a spilled copy loses its
-	 * bounds on 6.1) */
+	 * at the call: checked right before it, on a value clang cannot
+	 * see through (it knows n <= LW_PAYLOAD_BYTES and drops the check;
+	 * 6.1's verifier does not) */
+	barrier_var(n);
 	if (n <= 0 || n > LW_PAYLOAD_BYTES || bpf_skb_load_bytes(skb, off, s->buf, n)) {
 		s->busy = 0;
 		return;

@@ -84,6 +84,7 @@ static __always_inline void tls_plaintext(const void *buf, __u64 num)
 	if (!s)
 		return;
 	n = num > LW_PAYLOAD_BYTES ? LW_PAYLOAD_BYTES : num;
+	barrier_var(n);
 	/* bounds checked right before the call (see payload_segment()) */
 	if (n <= 0 || n > LW_PAYLOAD_BYTES || bpf_probe_read_user(s->buf, n, buf)) {
 		s->busy = 0;
