@@ -127,7 +127,7 @@ $(OUTPUT)/tests/%.bpf.o: tests/bpf/%.bpf.c $(BPF_HDRS) vmlinux/$(ARCH)/vmlinux.h
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/tests/%.linked.bpf.o: $(OUTPUT)/tests/%.bpf.o $(OUTPUT)/bpf/dns.bpf.o $(OUTPUT)/bpf/globals.bpf.o \
-		$(OUTPUT)/bpf/license.bpf.o
+		$(OUTPUT)/bpf/license.bpf.o $(OUTPUT)/bpf/payload.bpf.o
 	$(call msg,LINK,$@)
 	$(Q)$(BPFTOOL) gen object $@ $^
 

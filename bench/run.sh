@@ -7,7 +7,7 @@
 # throughput limits, start-up time, memory and per-program BPF run time.
 # bench/report.py turns the raw samples into the tables (see BENCHMARKS.md).
 #
-#	bench/run.sh [--quick] [--rounds N] [--time MS] [--keep]
+#	bench/run.sh [--quick] [--rounds N] [--time MS] [--keep] [--payload-only]
 #	BENCH_QUICK=1 bench/run.sh          # CI: a short run (< 3 min)
 #
 # Needs root. Every workload runs inside a network namespace made here with
@@ -26,6 +26,7 @@ BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$BENCH_DIR/../tests/e2e/lib.sh"
 
 QUICK=${BENCH_QUICK:-0}
+PAYLOAD_ONLY=0
 ROUNDS=
 TIME_MS=
 while [ $# -gt 0 ]; do
@@ -34,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--rounds) ROUNDS=$2; shift ;;
 	--time) TIME_MS=$2; shift ;;
 	--keep) export LW_KEEP=1 ;;
+	--payload-only) PAYLOAD_ONLY=1 ;;
 	-h | --help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -192,6 +194,10 @@ sensor_start() # COND
 		"${PIN_S[@]}" "$LW_BIN" daemon --config "$CONF" --window 3600 \
 			--output "$SENSOR_OUT" 2>"$SENSOR_LOG" &
 		ready='watching the host' ;;
+	pl_off | pl_clear | pl_tls)
+		"${PIN_S[@]}" "$LW_BIN" daemon --config "$CONF" --payload "${cond#pl_}" \
+			--output "$SENSOR_OUT" 2>"$SENSOR_LOG" &
+		ready='watching the host' ;;
 	lw_run)
 		# A `run` of something else: its hooks hang off the root (to
 		# follow containers) and its fork hook is on; the workload is
@@ -287,6 +293,51 @@ run_workload() # WORKLOAD TIME_MS [EXTRA-ARGS...]
 	*) log "workload $w failed: $out"; echo - ;;
 	esac
 }
+
+# --- payload: the per-call cost of each --payload mode ------------------------------
+# The daemon with --payload off, clear and tls against no sensor, interleaved
+# and shuffled like phase 1: mail_session (8 SMTP segments to 127.0.0.1:25,
+# a global address here, each scanned with clear and tls) and ssl_write
+# (OpenSSL's SSL_write: the uprobe and its scan with tls). Per call:
+# (clear - off) / 8 per scanned segment, tls - off per SSL_write.
+payload_bench()
+{
+	local r c w v rounds=$((ROUNDS < 9 ? ROUNDS : 9))
+	printf 'round\tcond\tworkload\tns_per_op\n' >"$RES/payload.tsv"
+	for ((r = 1; r <= rounds; r++)); do
+		for c in $(shuf -e none pl_off pl_clear pl_tls); do
+			CUR_COND=$c
+			sensor_start "$c" || continue
+			for w in $(shuf -e mail_session ssl_write); do
+				v=$(run_workload "$w" "$TIME_MS")
+				printf '%s\t%s\t%s\t%s\n' "$r" "$c" "$w" "$v" >>"$RES/payload.tsv"
+			done
+			sensor_stop
+		done
+	done
+	"$LW_PY" - "$RES/payload.tsv" <<'EOPY' | tee "$RES/payload.txt"
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])][1:]
+med = {}
+for cond in ("none", "pl_off", "pl_clear", "pl_tls"):
+    for w in ("mail_session", "ssl_write"):
+        v = [float(r[3]) for r in rows if r[1] == cond and r[2] == w and r[3] != "-"]
+        med[cond, w] = statistics.median(v) if v else float("nan")
+print("payload: median ns per operation (daemon --payload MODE; none: no sensor)")
+print(f"{'workload':<14}{'none':>10}{'off':>10}{'clear':>10}{'tls':>10}")
+for w in ("mail_session", "ssl_write"):
+    print(f"{w:<14}" + "".join(f"{med[c, w]:>10.0f}" for c in ("none", "pl_off", "pl_clear", "pl_tls")))
+seg = (med["pl_clear", "mail_session"] - med["pl_off", "mail_session"]) / 8
+tls_seg = (med["pl_tls", "mail_session"] - med["pl_off", "mail_session"]) / 8
+call = med["pl_tls", "ssl_write"] - med["pl_off", "ssl_write"]
+print(f"clear: {seg:.0f} ns per scanned segment (incl. the connect's mark, /8)")
+print(f"tls:   {tls_seg:.0f} ns per scanned segment, {call:.0f} ns per SSL_write (uprobe + scan)")
+EOPY
+}
+if [ "$PAYLOAD_ONLY" = 1 ]; then
+	payload_bench
+	exit 0
+fi
 
 # --- phase 1: interleaved, shuffled rounds ------------------------------------------
 CONDS=(none none2 floor lw lw_taint lw_run)
@@ -477,6 +528,7 @@ if sensor_start lw; then
 		"$(summary_field taint_map_full)" "$(summary_field answer_set_full)" >>"$RES/memory.tsv"
 fi
 
+payload_bench
 log "done in $((($(now_ns) - start) / 1000000000)) s; raw results in $RES"
 "$LW_PY" "$BENCH_DIR/report.py" "$RES" | tee "$RES/report.txt"
 exit "${PIPESTATUS[0]}"

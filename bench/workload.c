@@ -14,9 +14,15 @@
  * dns_sendmmsg, resolve_connect, tcp_stream64, tcp_stream64k,
  * connect_global (TCP connect to 198.18.0.7:80: ENETUNREACH in a namespace
  * with only lo, but the cgroup hooks see it), fill (taint many processes
- * and fill the answer set; see usage).
+ * and fill the answer set; see usage), mail_session (--payload clear's
+ * case: connect to 127.0.0.1:25, a global address in the bench's config,
+ * send 8 SMTP lines as 8 segments, close: every segment scanned),
+ * ssl_write (--payload tls's case: OpenSSL's SSL_write on a session with no
+ * connection, dlopen()ed: the uprobe and the scan of 64 bytes, then
+ * OpenSSL's own quick failure).
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -43,6 +49,7 @@ static const char usage[] =
 	"\n"
 	"Modes: getppid tcp_connect udp_sendto udp_send dns_sendto dns_sendmmsg\n"
 	"       resolve_connect tcp_stream64 tcp_stream64k connect_global fork fill\n"
+	"       mail_session ssl_write\n"
 	"\n"
 	"Options:\n"
 	"  -t, --time MS        run for MS milliseconds (default 300)\n"
@@ -289,6 +296,77 @@ static void op_connect_global(struct state *s)
 	close(c);
 }
 
+/* --payload clear: one SMTP client session of 8 lines (8 segments, no
+ * reserved name in them: the scan's cost, not an event's) to 127.0.0.1:25. */
+static void op_mail_session(struct state *s)
+{
+	static const char *const lines[] = {
+		"EHLO client.ordinary.co\r\n",     "MAIL FROM:<alice@ordinary.co>\r\n",
+		"RCPT TO:<bob@ordinary.co>\r\n",   "DATA\r\n",
+		"From: alice@ordinary.co\r\n",     "To: bob@ordinary.co\r\n",
+		"Subject: build 1234 passed\r\n", ".\r\nQUIT\r\n",
+	};
+	char buf[512];
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), a, one = 1;
+	size_t i;
+
+	if (c < 0 || connect(c, (struct sockaddr *)&s->sa, sizeof(s->sa)))
+		die("connect :25");
+	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	a = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (a < 0)
+		die("accept");
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		if (send(c, lines[i], strlen(lines[i]), 0) < 0)
+			die("send");
+		if (recv(a, buf, sizeof(buf), 0) < 0)
+			die("recv");
+	}
+	close(c);
+	close(a);
+}
+
+/* OpenSSL, without its headers (libssl-dev is not needed): the few
+ * functions ssl_write uses. */
+struct ossl {
+	void *ssl;
+	int (*write)(void *ssl, const void *buf, int num);
+};
+static struct ossl ossl;
+
+static void setup_ssl(void)
+{
+	void *lib = dlopen("libssl.so.3", RTLD_NOW), *(*method)(void), *(*ctx_new)(void *),
+	     *(*ssl_new)(void *), *ctx;
+
+	if (!lib)
+		lib = dlopen("libssl.so.1.1", RTLD_NOW);
+	if (!lib) {
+		fprintf(stderr, "workload: no libssl: %s\n", dlerror());
+		exit(1);
+	}
+	*(void **)&method = dlsym(lib, "TLS_client_method");
+	*(void **)&ctx_new = dlsym(lib, "SSL_CTX_new");
+	*(void **)&ssl_new = dlsym(lib, "SSL_new");
+	*(void **)&ossl.write = dlsym(lib, "SSL_write");
+	if (!method || !ctx_new || !ssl_new || !ossl.write)
+		die("dlsym libssl");
+	ctx = ctx_new(method());
+	ossl.ssl = ctx ? ssl_new(ctx) : NULL;
+	if (!ossl.ssl)
+		die("SSL_new");
+}
+
+/* --payload tls: one SSL_write of a 64-byte IMAP line (no reserved name);
+ * the session has no connection, so OpenSSL fails it at once. */
+static void op_ssl_write(struct state *s)
+{
+	static const char line[] = "a1 LOGIN alice@ordinary.co \"not-a-real-password\"\r\n";
+
+	(void)s;
+	ossl.write(ossl.ssl, line, sizeof(line) - 1);
+}
+
 /* One message over an established loopback connection: send it all, read it
  * all, in one thread (non-blocking both ends, so 64 KiB never deadlocks). */
 static void op_stream(struct state *s)
@@ -515,6 +593,20 @@ int main(int argc, char **argv)
 		s.name = qname ? qname : "svc.ordinary.co";
 		op = op_resolve_connect;
 		batch = 4;
+	} else if (!strcmp(s.mode, "mail_session")) {
+		s.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		s.sa.sin_family = AF_INET;
+		s.sa.sin_port = htons(25);
+		s.sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		setsockopt(s.lfd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+		if (s.lfd < 0 || bind(s.lfd, (struct sockaddr *)&s.sa, sizeof(s.sa)) ||
+		    listen(s.lfd, 64))
+			die("listen :25");
+		op = op_mail_session;
+		batch = 4;
+	} else if (!strcmp(s.mode, "ssl_write")) {
+		setup_ssl();
+		op = op_ssl_write;
 	} else if (!strcmp(s.mode, "connect_global")) {
 		s.sa.sin_family = AF_INET;
 		s.sa.sin_port = htons(80);

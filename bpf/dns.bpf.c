@@ -65,7 +65,7 @@ long dns_match_suffix(__u32 slot, __u32 name_len)
 		if ((rem <= LW_SUFFIX_MAX) & cfg_suffix_len[rem & 127]) {
 			v = bpf_map_lookup_elem(&suffixes, &s->name[start & NAME_MASK]);
 			if (v)
-				return ((long)v->family << 32) | v->id;
+				return ((long)v->flags << 40) | ((long)v->family << 32) | v->id;
 		}
 		start += c + 1;
 	}

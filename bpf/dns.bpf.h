@@ -51,7 +51,8 @@ struct dns_ctx {
 /* Copy the uncompressed name at off into name[], lowercased and zero
  * padded. Its wire length, or -1 (compression, bad label, short capture). */
 extern int dns_copy_name(__u32 slot, __u32 len, __u32 off);
-/* Longest reserved suffix of name[]: (family << 32 | suffix id), or -1. */
+/* Longest reserved suffix of name[]: (flags << 40 | family << 32 | suffix
+ * id), or -1; flags are LW_SUFFIX_* (the payload scanner's). */
 extern long dns_match_suffix(__u32 slot, __u32 name_len);
 /* Offset past the (possibly compressed) name at off, or 0. */
 extern __u32 dns_skip_name(__u32 slot, __u32 len, __u32 off);

@@ -8,13 +8,16 @@
  * packet a port check and one sk_storage lookup.
  *
  * Egress also reports the first datagram of a connected UDP socket that
- * connect4/6 armed (a UDP connect alone is not traffic).
+ * connect4/6 armed (a UDP connect alone is not traffic), and with
+ * --payload scans the first segments of the TCP sockets connect4/6 marked
+ * (payload.bpf.h): other TCP packets pay a port switch more.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "dns_skb.bpf.h"
 #include "dest.bpf.h"
+#include "payload.bpf.h"
 
 #define DNS_PORT 53
 
@@ -56,8 +59,12 @@ int lw_dns_egress(struct __sk_buff *skb)
 		return 1;
 	proto = sk->protocol;
 	if (proto == IPPROTO_TCP) {
-		if (sk_dst_port(sk) != DNS_PORT)
+		if (sk_dst_port(sk) != DNS_PORT) {
+			/* --payload: a constant; off, the branch is gone */
+			if (cfg_payload != LW_PAYLOAD_OFF && payload_class(sk_dst_port(sk)))
+				return payload_tcp_egress(skb, sk);
 			return 1;
+		}
 		owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
 	} else if (proto == IPPROTO_UDP) {
 		owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);

@@ -50,3 +50,7 @@ const volatile __u32 cfg_pidns_ino = 0;
  * (1, the root, unless leakwatch sees only a subtree of the hierarchy). */
 const volatile __u64 cfg_run_cgroup_id = 0;
 const volatile __u64 cfg_attach_root_id = 1;
+
+/* --payload: enum lw_payload_mode. Off, the scanner is dead code the
+ * verifier removes: connect and egress pay nothing for it. */
+const volatile __u32 cfg_payload = LW_PAYLOAD_OFF;

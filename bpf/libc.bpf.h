@@ -59,6 +59,20 @@ static __always_inline int libc_collect(const struct lw_libc_call *call, long re
 	}
 }
 
+/* --payload: remember where an ordinary name went (payload_names), to
+ * name the destination of a payload verdict later. The name is in msg[]. */
+static __always_inline void libc_remember_names(const struct lw_libc_call *call, long ret,
+						const struct lw_proc_id *id, struct lw_scratch *s)
+{
+	struct lw_payload_name_key key = { .tgid = id->tgid };
+	int i, n = libc_collect(call, ret);
+
+	for (i = 0; i < LW_LIBC_MAX_ADDRS && i < n; i++) {
+		__builtin_memcpy(key.addr, &s->msg[(LIBC_ADDRS_OFF + i * 16) & MSG_MASK], 16);
+		bpf_map_update_elem(&payload_names, &key, s->msg, BPF_ANY);
+	}
+}
+
 /*
  * The outermost resolver call of this thread returned ret. A reserved
  * name: taint, record global answers, check the family rule, report. An
@@ -90,8 +104,11 @@ static __always_inline void libc_lookup_done(const struct lw_libc_call *call, lo
 	proc_current_id(&id);
 	if (hit < 0) {
 		t = taint_get(&id);
-		if (!t || bpf_ktime_get_ns() >= t->window_end_ns)
+		if (!t || bpf_ktime_get_ns() >= t->window_end_ns) {
+			if (cfg_payload != LW_PAYLOAD_OFF)
+				libc_remember_names(call, ret, &id, s);
 			return;
+		}
 	} else {
 		suffix_id = (__u32)hit;
 		family = (__u8)(hit >> 32);

@@ -91,10 +91,24 @@ struct lw_scratch {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 3); /* SCRATCH_EGRESS, SCRATCH_INGRESS, SCRATCH_LIBC */
+	/* SCRATCH_EGRESS, SCRATCH_INGRESS, SCRATCH_LIBC, then two for the
+	 * payload scanner (SCRATCH_PAYLOAD: process context, and a softirq
+	 * egress run that interrupts it) */
+	__uint(max_entries, 5);
 	__type(key, __u32);
 	__type(value, struct lw_scratch);
 } scratch SEC(".maps") __weak;
+
+/* --payload: the ordinary names watched processes resolved through the C
+ * library, by (tgid, address), to name a payload's destination (an
+ * untainted process's lookups are otherwise never reported). LRU: old
+ * lookups age out. The loader shrinks it to 1 entry with --payload off. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lw_payload_name_key);
+	__type(value, char[LW_PAYLOAD_NAME_MAX]);
+} payload_names SEC(".maps") __weak;
 
 /* Resolver calls in progress in the C library, by pid_tgid. LRU: a thread
  * that dies inside getaddrinfo() leaves its entry to age out. */
@@ -163,6 +177,7 @@ extern const volatile bool cfg_v1_memory;	/* a v1 hierarchy has the memory contr
 extern const volatile __u32 cfg_pidns_ino;	/* leakwatch's pid namespace, 0: the initial one */
 extern const volatile __u64 cfg_run_cgroup_id;	/* run: its own cgroup */
 extern const volatile __u64 cfg_attach_root_id; /* the cgroup the hooks hang off (1: the root) */
+extern const volatile __u32 cfg_payload;	/* enum lw_payload_mode (payload.bpf.h) */
 
 /*
  * Submit flags for an event. The reader is not woken per bulk event (a

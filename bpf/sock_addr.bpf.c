@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "dest.bpf.h"
+#include "payload.bpf.h"
 
 #define DNS_PORT 53
 
@@ -91,6 +92,7 @@ static __always_inline int on_connect(struct bpf_sock_addr *ctx, const __u8 addr
 		mark_dns_socket(ctx);
 		return 1;
 	}
+	payload_mark(ctx, addr, port);
 	return dest_check(addr, port, IPPROTO_TCP);
 }
 

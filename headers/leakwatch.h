@@ -67,6 +67,8 @@ enum lw_stat {
 	LW_STAT_BLOCKED,	  /* connects/sends refused (--enforce) */
 	LW_STAT_LIBC_LOOKUPS,	  /* reserved libc lookups seen */
 	LW_STAT_WATCH_FULL,	  /* run: a process to watch found the map full */
+	LW_STAT_PAYLOAD_SOCKETS,  /* --payload: client sockets marked for a scan */
+	LW_STAT_PAYLOAD_TOKENS,	  /* --payload: reserved identities found */
 	LW_STAT_MAX,
 };
 /* Counters that mean evidence was lost (summed into events_lost). */
@@ -82,9 +84,15 @@ struct lw_suffix_key {
 
 struct lw_suffix_val {
 	__u8 family; /* enum lw_family */
-	__u8 pad[3];
+	__u8 flags;  /* LW_SUFFIX_* */
+	__u8 pad[2];
 	__u32 id; /* index in the loader's policy table */
 };
+
+/* Mail addresses under it may be real people's (.internal, .local,
+ * home.arpa, a site's own suffix): the payload scanner drops the local
+ * part in the kernel (only "@host" leaves it). */
+#define LW_SUFFIX_PRIVATE_LOCAL (1u << 0)
 
 /* Key of the addr_class LPM trie (struct bpf_lpm_trie_key layout). */
 struct lw_lpm_key {
@@ -208,6 +216,7 @@ enum lw_event_type {
 	LW_EV_LIBC_LOOKUP,
 	LW_EV_CGROUP_MKDIR, /* struct lw_cgroup_event */
 	LW_EV_WATCH,	    /* struct lw_watch_event (run) */
+	LW_EV_PAYLOAD,	    /* struct lw_payload_event (--payload) */
 };
 
 /* Common header of every event. */
@@ -341,6 +350,119 @@ struct lw_watch_event {
 	char path[LW_CGROUP_PATH_MAX]; /* MOVED, ESCAPED, ENTERED: its new cgroup */
 };
 
+/*
+ * --payload: reserved identities in what a watched process sends to a
+ * global destination. connect4/6 mark a client TCP socket to a scanned
+ * port (LW_PAYLOAD_PORTS) in sk_storage; cgroup_skb egress scans its
+ * first segments (LW_PAYLOAD_SEGS segments, LW_PAYLOAD_BYTES bytes, until
+ * STARTTLS) for host names under a reserved suffix. Only the matched
+ * token, its suffix and a verb code chosen in the kernel leave it: never
+ * the bytes around it (a password follows IMAP LOGIN's user name).
+ */
+#define LW_PAYLOAD_SEGS 8
+#define LW_PAYLOAD_BYTES 2048
+#define LW_PAYLOAD_LOCAL_MAX 64	 /* bytes of a mail address's local part */
+#define LW_PAYLOAD_TOKEN_MAX 320 /* local part, '@', host name (<= 253) */
+#define LW_PAYLOAD_NAME_MAX 256	 /* = LW_LIBC_NAME_MAX: a destination's name */
+
+/* Key of payload_names: an address a process resolved an ordinary name to
+ * (libc), to name a payload's destination. */
+struct lw_payload_name_key {
+	__u32 tgid;
+	__u32 pad;
+	__u8 addr[16];
+};
+
+enum lw_payload_mode {
+	LW_PAYLOAD_OFF = 0,
+	LW_PAYLOAD_CLEAR, /* cleartext mail ports and HTTP */
+	LW_PAYLOAD_TLS,	  /* clear + the TLS libraries' plaintext */
+};
+
+/* Where in the protocol the token was: chosen in the kernel from the
+ * line it is on (the line itself never leaves). */
+enum lw_payload_verb {
+	LW_VERB_NONE = 0,
+	LW_VERB_SMTP_HELO,	/* HELO / EHLO */
+	LW_VERB_SMTP_MAIL_FROM, /* MAIL FROM:<...> */
+	LW_VERB_SMTP_RCPT_TO,	/* RCPT TO:<...> */
+	LW_VERB_SMTP_DATA,	/* any other line: the message itself */
+	LW_VERB_IMAP_LOGIN,	/* TAG LOGIN user ... */
+	LW_VERB_IMAP_AUTHENTICATE,
+	LW_VERB_IMAP_OTHER,
+	LW_VERB_POP_USER,
+	LW_VERB_POP_OTHER,
+	LW_VERB_HTTP_REQUEST, /* the request line (URL, query string) */
+	LW_VERB_HTTP_HOST,    /* Host: */
+	LW_VERB_HTTP_HEADER,  /* another header (never Authorization, Cookie) */
+	LW_VERB_HTTP_BODY,
+	LW_VERB_MAX,
+};
+
+/* A client socket marked for a scan (sk_storage `payload_socks`). */
+struct lw_payload_sock {
+	struct lw_sock_owner owner; /* who connected */
+	__u8 dst[16];
+	__u16 dport;
+	__u8 segs;	/* data segments scanned */
+	__u8 flags;	/* LW_PSOCK_* */
+	__u32 bytes;	/* bytes scanned */
+	__u32 next_seq; /* TCP sequence after the last byte scanned */
+	__u32 pad;
+	__u64 cookie; /* socket cookie */
+};
+#define LW_PSOCK_DONE (1u << 0)	     /* cap reached, STARTTLS, or TLS on the port */
+#define LW_PSOCK_SEQ_VALID (1u << 1) /* next_seq holds a value */
+
+struct lw_payload_event {
+	struct lw_event_hdr hdr; /* of the socket's owner */
+	__u8 addr[16];		 /* the destination */
+	__u16 port;
+	__u8 verb;  /* enum lw_payload_verb */
+	__u8 flags; /* LW_PAYLOAD_* */
+	__u32 suffix_id;
+	__u64 cookie; /* socket cookie: one socket's tokens are counted together */
+	__u8 family;
+	__u8 seg;	 /* which data segment of the socket (0-based) */
+	__u16 token_len; /* bytes of token[] */
+	__u32 pad;
+	char token[LW_PAYLOAD_TOKEN_MAX];    /* local@host or host; NUL padded */
+	char dest_name[LW_PAYLOAD_NAME_MAX]; /* the ordinary name the process resolved
+					      * the destination from (libc), or "" */
+};
+#define LW_PAYLOAD_TLS_PLAIN (1u << 0)	   /* TLS plaintext (a library probe) */
+#define LW_PAYLOAD_LOCAL_DROPPED (1u << 1) /* the local part was withheld */
+#define LW_PAYLOAD_MAIL (1u << 2)	   /* a user@host address, not a bare name */
+#define LW_PAYLOAD_ATTR_WINDOW                                                                     \
+	(1u << 3) /* TLS: tied to the process's last connect
+					  * (no sock_send_length: kernels < 6.3) */
+
+/*
+ * --payload tls: a TLS library's plaintext (uprobe on SSL_write & co.) is
+ * scanned in the writing thread; its tokens wait here (keyed by pid_tgid)
+ * for that thread's next send (tp_btf/sock_send_length, 6.3+), which
+ * names the socket and its destination.
+ */
+#define LW_TLS_PENDING_TOKENS 4
+struct lw_tls_pending {
+	__u32 n; /* valid entries of ev[] */
+	__u32 pad;
+	__u64 time_ns;
+	struct lw_payload_event ev[LW_TLS_PENDING_TOKENS]; /* headers filled at the send */
+};
+
+/* Below 6.3: a watched process's last TCP connect to a global address,
+ * keyed by tgid (the time-window fallback). */
+struct lw_tls_dst {
+	__u8 addr[16];
+	__u16 port;
+	__u16 pad;
+	__u32 pad2;
+	__u64 time_ns;
+	__u64 cookie;
+};
+#define LW_TLS_WINDOW_NS (10ull * 1000000000ull)
+
 /* The BPF and userspace compilers must agree on these layouts. */
 #define LW_ASSERT_SIZE(type, n) _Static_assert(sizeof(type) == (n), #type " layout changed")
 LW_ASSERT_SIZE(struct lw_suffix_key, 64);
@@ -361,5 +483,10 @@ LW_ASSERT_SIZE(struct lw_libc_event, 80 + 256 + 256 + 16);
 LW_ASSERT_SIZE(struct lw_cgroup_event, 80 + 16 + LW_CGROUP_PATH_MAX);
 LW_ASSERT_SIZE(struct lw_watched, 16);
 LW_ASSERT_SIZE(struct lw_watch_event, 80 + 32 + LW_CGROUP_PATH_MAX);
+LW_ASSERT_SIZE(struct lw_payload_sock, 80 + 40);
+LW_ASSERT_SIZE(struct lw_payload_event, 80 + 40 + LW_PAYLOAD_TOKEN_MAX + LW_PAYLOAD_NAME_MAX);
+LW_ASSERT_SIZE(struct lw_tls_pending, 16 + LW_TLS_PENDING_TOKENS * sizeof(struct lw_payload_event));
+LW_ASSERT_SIZE(struct lw_payload_name_key, 24);
+LW_ASSERT_SIZE(struct lw_tls_dst, 40);
 
 #endif /* __LEAKWATCH_H */

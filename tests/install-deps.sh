@@ -24,6 +24,8 @@ pkgs=(
 	# (busybox-static also for test_deploy.sh: the image root, make image-root)
 	# tests/e2e/test_ci_output.sh: JUnit XML checked against a schema
 	libxml2-utils
+	# tests/e2e/test_payload.sh: a real SMTP client, a certificate for the TLS stand-ins
+	swaks openssl
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -64,6 +64,10 @@ static const char usage[] =
 	"                        missing (e.g. from btfhub or a vmlinux's .BTF)\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"
 	"                        queries (the caller gets EPERM); reported as blocked\n"
+	"  --payload=MODE        off (default), clear or tls: look for reserved names\n"
+	"                        and mail addresses in what processes send to global\n"
+	"                        SMTP, POP, IMAP and HTTP servers (tls: also through\n"
+	"                        OpenSSL and GnuTLS)\n"
 	"  -v, --verbose         libbpf and verifier messages\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -100,6 +104,7 @@ static const struct option long_opts[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "enforce", no_argument, NULL, OPT_ENFORCE },
+	{ "payload", required_argument, NULL, OPT_PAYLOAD },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -440,6 +445,7 @@ int cmd_daemon(int argc, char **argv)
 	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s%s\n", mount,
 		s.sensor.dns_capture, o.common.enforce ? ", enforcing" : "");
 	cgroup_print_scope(mount, "leakwatch");
+	session_say_payload(&s);
 	if (s.sensor.pins_reused)
 		fprintf(stderr, "leakwatch: resumed the state pinned in %s\n", o.common.pin_dir);
 

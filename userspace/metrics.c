@@ -42,7 +42,7 @@ static void write_verdicts(FILE *f, const struct session *s)
 
 	metric_head(f, "leakwatch_verdicts_total", "counter",
 		    "Verdicts made, by kind and severity.");
-	for (k = VERDICT_DIRECT; k <= VERDICT_ANSWER; k++)
+	for (k = VERDICT_DIRECT; k <= VERDICT_KIND_MAX; k++)
 		for (sev = SEV_LOW; sev <= SEV_HIGH; sev++)
 			fprintf(f, "leakwatch_verdicts_total{kind=\"%s\",severity=\"%s\"} %llu\n",
 				verdict_kind_name(k), severity_name(sev),

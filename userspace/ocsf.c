@@ -171,6 +171,10 @@ static void message(struct json *j, const struct tverdict *v)
 		snprintf(msg, sizeof(msg), "answer leak (%s): %s answered with %s", sev, v->name,
 			 a);
 		break;
+	case VERDICT_PAYLOAD:
+		snprintf(msg, sizeof(msg), "payload leak (%s): %s sent to tcp %s (%s)", sev,
+			 v->name, a, payload_verb_name(v->verb));
+		break;
 	default:
 		snprintf(msg, sizeof(msg), "%s leak (%s): %s %s%s%s%s", kind ? kind : "?", sev,
 			 proto_name(v->proto), a, v->name[0] ? " after " : "", v->name,
@@ -252,6 +256,10 @@ static void unmapped(struct json *j, const struct tverdict *v, const struct tdes
 	}
 	if (v->kind == VERDICT_RESOLVER && v->n_clients)
 		report_clients_json(j, v);
+	if (v->kind == VERDICT_PAYLOAD) {
+		json_kv_string(j, "verb", payload_verb_name(v->verb));
+		json_kv_bool(j, "tls", v->pflags & LW_PAYLOAD_TLS_PLAIN);
+	}
 	json_object_end(j);
 }
 

@@ -925,6 +925,11 @@ void policy_classify_addr(const struct policy *p, const uint8_t a[16], struct ad
 	out->rfc = b->rfc;
 }
 
+bool policy_suffix_private(const struct reserved_suffix *s)
+{
+	return s->family == LW_FAMILY_LOCAL && strcmp(s->name, "test");
+}
+
 bool policy_is_mail_port(const struct policy *p, uint16_t port)
 {
 	size_t i;

@@ -132,6 +132,10 @@ bool policy_dest_allowed(const struct policy *p, const char *name);
 
 void policy_classify_addr(const struct policy *p, const uint8_t a[16], struct addr_class *out);
 bool policy_is_mail_port(const struct policy *p, uint16_t port);
+/* Mail addresses under s may be real people's: family `local` (.internal,
+ * .local, home.arpa, a site's own suffix), except .test, which has no
+ * real mailboxes. The payload scan withholds their local part. */
+bool policy_suffix_private(const struct reserved_suffix *s);
 /* True when an answer address breaks the rule of its suffix's family. */
 bool policy_answer_violates(const struct policy *p, uint8_t family, const uint8_t a[16]);
 

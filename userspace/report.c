@@ -164,6 +164,55 @@ static void json_dests(struct json *j, const struct tproc *p)
 		} else {
 			json_null(j);
 		}
+		/* additive (--payload): a reserved identity it received */
+		if (d->payload[0]) {
+			json_kv_string(j, "payload", d->payload);
+			json_kv_string(j, "payload_verb", payload_verb_name(d->payload_verb));
+		}
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+/* How a payload token was tied to its socket: the cleartext scan reads the
+ * socket's own segments; TLS plaintext is tied by the writing thread's next
+ * send (sock_send_length), or below 6.3 to the process's last connect. */
+static const char *payload_attribution(uint8_t flags)
+{
+	if (!(flags & LW_PAYLOAD_TLS_PLAIN))
+		return "socket";
+	return (flags & LW_PAYLOAD_ATTR_WINDOW) ? "time-window" : "sock_send_length";
+}
+
+/* The fields a payload verdict or payloads[] entry adds. */
+static void payload_fields(struct json *j, uint8_t verb, uint8_t flags)
+{
+	json_kv_string(j, "verb", payload_verb_name(verb));
+	json_kv_bool(j, "tls", flags & LW_PAYLOAD_TLS_PLAIN);
+	json_kv_string(j, "attribution", payload_attribution(flags));
+	json_kv_bool(j, "local_part_withheld", flags & LW_PAYLOAD_LOCAL_DROPPED);
+}
+
+/* payloads[] (additive, --payload): per socket and token. */
+static void json_payloads(struct json *j, const struct tproc *p)
+{
+	size_t i;
+
+	json_key(j, "payloads");
+	json_array_begin(j);
+	for (i = 0; i < p->n_payloads; i++) {
+		const struct tpayload *x = &p->payloads[i];
+
+		json_object_begin(j);
+		json_kv_string(j, "token", x->token);
+		json_kv_string(j, "suffix", x->suffix);
+		json_kv_string(j, "family", family_name(x->family));
+		kv_addr(j, "address", x->addr);
+		json_kv_uint(j, "port", x->port);
+		json_kv_uint(j, "socket", x->cookie);
+		payload_fields(j, x->verb, x->flags);
+		json_kv_string(j, "severity", severity_name(x->severity));
+		json_kv_uint(j, "count", x->count);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -213,6 +262,8 @@ static void json_verdict(struct json *j, const struct tverdict *v)
 		report_clients_json(j, v); /* additive */
 	if (v->target[0])
 		json_kv_string(j, "target", v->target); /* additive: an MX/SRV answer */
+	if (v->kind == VERDICT_PAYLOAD)	   /* name is the token */
+		payload_fields(j, v->verb, v->pflags);
 	json_object_end(j);
 }
 
@@ -229,6 +280,8 @@ int report_json(struct json *j, int fd, const struct tproc *p, bool complete)
 	json_process(j, p);
 	json_names(j, p);
 	json_dests(j, p);
+	if (p->n_payloads)
+		json_payloads(j, p);
 	json_key(j, "verdicts");
 	json_array_begin(j);
 	for (i = 0; i < p->n_verdicts; i++)
@@ -445,6 +498,10 @@ static void text_verdicts(FILE *out, const struct tproc *p)
 			fprintf(out, " after %s", esc(d->via, buf, sizeof(buf)));
 		if (d->asked_by_pid)
 			fprintf(out, ", answered to pid %u", d->asked_by_pid);
+		if (d->payload[0])
+			fprintf(out, "%s %s %s", d->verdict == VERDICT_PAYLOAD ? ":" : ", sent",
+				payload_verb_name(d->payload_verb),
+				esc(d->payload, buf, sizeof(buf)));
 		fprintf(out, "%s, %u time%s\n", d->blocked ? ", BLOCKED" : "", d->count,
 			d->count == 1 ? "" : "s");
 		ci_text_hint(out, p, d->verdict, d->via, d->name, d->addr, true);

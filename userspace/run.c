@@ -64,6 +64,11 @@ static const char usage[] =
 	"                        missing (e.g. from btfhub or a vmlinux's .BTF)\n"
 	"  --enforce             refuse traffic to addresses answered to reserved\n"
 	"                        queries (the caller gets EPERM); reported as blocked\n"
+	"  --payload=MODE        clear (default): look for reserved names and mail\n"
+	"                        addresses in what watched processes send in cleartext\n"
+	"                        to global SMTP (25, 587), POP (110), IMAP (143) and\n"
+	"                        HTTP (80) servers (a `payload` verdict); tls: also\n"
+	"                        what they hand OpenSSL and GnuTLS to send; off\n"
 	"  -v, --verbose         libbpf and verifier messages\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -101,6 +106,7 @@ static const struct option long_opts[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "enforce", no_argument, NULL, OPT_ENFORCE },
+	{ "payload", required_argument, NULL, OPT_PAYLOAD },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -335,6 +341,7 @@ int cmd_run(int argc, char **argv)
 			      .common.window_s = -1,
 			      .common.run_scope = true,
 			      .common.follow_engines = true,
+			      .common.payload = LW_PAYLOAD_CLEAR,
 			      .fail_on = SEV_MEDIUM,
 			      .leak_exit = EXIT_LEAK_DEFAULT };
 	char mount[PATH_MAX], cgroup[PATH_MAX];
@@ -383,6 +390,7 @@ int cmd_run(int argc, char **argv)
 	fprintf(stderr, "leakwatch run: DNS capture: %s%s%s\n", s.sensor.dns_capture,
 		o.common.enforce ? ", enforcing" : "",
 		o.common.follow_engines ? ", following containers" : "");
+	session_say_payload(&s);
 	if (s.opts.attach_root_id != 1)
 		fprintf(stderr,
 			"leakwatch run: %s is not the cgroup v2 root (a private cgroup "

@@ -22,6 +22,7 @@
 #include "leakwatch.h"
 #include "leakwatch.skel.h"
 #include "libc_probe.h"
+#include "tls_probe.h"
 #include "pin.h"
 #include "sensor.h"
 
@@ -41,6 +42,8 @@ static const char *const stat_names[LW_STAT_MAX] = {
 	[LW_STAT_BLOCKED] = "blocked",
 	[LW_STAT_LIBC_LOOKUPS] = "libc_reserved_lookups",
 	[LW_STAT_WATCH_FULL] = "watched_map_full",
+	[LW_STAT_PAYLOAD_SOCKETS] = "payload_sockets_scanned",
+	[LW_STAT_PAYLOAD_TOKENS] = "payload_tokens",
 };
 
 const char *stat_name(unsigned int idx)
@@ -308,6 +311,39 @@ static void set_backend(struct leakwatch_bpf *k, bool fentry)
 	bpf_program__set_autoload(k->progs.lw_dns_ingress, !fentry);
 }
 
+/* Does the kernel have tp_btf/sock_send_length (6.3+)? The TLS probes tie
+ * plaintext to its socket with it; without, to the last connect. */
+static bool has_sock_send_length(const char *btf_path)
+{
+	struct btf *b = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	bool found;
+
+	if (!b)
+		return false;
+	found = btf__find_by_name_kind(b, "btf_trace_sock_send_length", BTF_KIND_TYPEDEF) > 0;
+	btf__free(b);
+	return found;
+}
+
+/* --payload (payload.bpf.h): a constant for the verifier; with the
+ * fentry backend its own egress program scans (skb's does it there). */
+static void set_payload(struct sensor *s, const struct sensor_opts *opts)
+{
+	struct leakwatch_bpf *k = s->skel;
+	bool tls = opts->payload == LW_PAYLOAD_TLS;
+
+	s->payload = opts->payload;
+	s->tls_send_length = tls && has_sock_send_length(opts->btf_path);
+	k->rodata->cfg_payload = opts->payload;
+	k->rodata->cfg_tls_send_length = s->tls_send_length;
+	bpf_program__set_autoload(k->progs.lw_payload_egress,
+				  s->fentry && opts->payload != LW_PAYLOAD_OFF);
+	bpf_program__set_autoload(k->progs.lw_tls_write, tls);
+	bpf_program__set_autoload(k->progs.lw_tls_send, s->tls_send_length);
+	if (opts->payload == LW_PAYLOAD_OFF)
+		bpf_map__set_max_entries(k->maps.payload_names, 1);
+}
+
 /* Is a v1 hierarchy with the memory controller mounted (hybrid, v1)? */
 static bool v1_memory_mounted(void)
 {
@@ -364,6 +400,7 @@ static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 		return fail(s, -errno, "failed to open the BPF object: %s", strerror(errno));
 	s->skel->rodata->cfg_enforce = opts->enforce;
 	set_backend(s->skel, s->fentry);
+	set_payload(s, opts);
 	set_watch_mode(s->skel, opts);
 	s->watch_all = opts->watch_all;
 	if (getenv("LW_VERIFIER_STATS")) {
@@ -416,7 +453,11 @@ int sensor_fill_suffixes(int fd, const struct policy *p)
 
 	clear_map(fd, sizeof(struct lw_suffix_key));
 	for (i = 0; i < p->n_suffixes; i++) {
-		struct lw_suffix_val val = { .family = p->suffixes[i].family, .id = i };
+		struct lw_suffix_val val = { .family = p->suffixes[i].family,
+					     .flags = policy_suffix_private(&p->suffixes[i]) ?
+							      LW_SUFFIX_PRIVATE_LOCAL :
+							      0,
+					     .id = i };
 		struct lw_suffix_key key;
 
 		memset(&key, 0, sizeof(key));
@@ -589,6 +630,30 @@ void sensor_rescan_libc(struct sensor *s)
 {
 	if (s->libc)
 		libc_probe_scan(s->libc);
+	if (s->tls)
+		tls_probe_scan(s->tls);
+}
+
+/* --payload tls: the TLS library probes, and the send hook that ties
+ * their plaintext to a socket (6.3+). Best effort, as the libc probes. */
+static int sensor_attach_tls(struct sensor *s)
+{
+	int err;
+
+	if (s->payload != LW_PAYLOAD_TLS)
+		return 0;
+	if (s->tls_send_length) {
+		err = attach_one(s, s->skel->progs.lw_tls_send, -1);
+		if (err)
+			return err;
+	}
+	s->tls = tls_probe_new(s->skel, verbose);
+	if (s->tls)
+		tls_probe_scan(s->tls);
+	if (!tls_probe_count(s->tls))
+		fprintf(stderr, "leakwatch: TLS probes off: no OpenSSL or GnuTLS library could "
+				"be probed\n");
+	return 0;
 }
 
 int sensor_attach(struct sensor *s, int cgroup_fd)
@@ -621,6 +686,8 @@ int sensor_attach(struct sensor *s, int cgroup_fd)
 		err = err ?: attach_one(s, k->progs.lw_fentry_udp_recv6, -1);
 		err = err ?: attach_one(s, k->progs.lw_fexit_udp_recv4, -1);
 		err = err ?: attach_one(s, k->progs.lw_fexit_udp_recv6, -1);
+		if (!err && s->payload != LW_PAYLOAD_OFF)
+			err = attach_one(s, k->progs.lw_payload_egress, cgroup_fd);
 	} else {
 		err = attach_one(s, k->progs.lw_dns_egress, cgroup_fd);
 		err = err ?: attach_one(s, k->progs.lw_dns_ingress, cgroup_fd);
@@ -628,7 +695,7 @@ int sensor_attach(struct sensor *s, int cgroup_fd)
 	if (err)
 		return err;
 	sensor_attach_libc(s);
-	return 0;
+	return sensor_attach_tls(s);
 }
 
 int sensor_watch_pid(const struct sensor *s, int pid)
@@ -689,10 +756,12 @@ void sensor_destroy(struct sensor *s)
 {
 	int i;
 
-	if (s->libc && libc_probe_count(s->libc))
+	if ((s->libc && libc_probe_count(s->libc)) || tls_probe_count(s->tls))
 		detach_uprobes_in_background(s->pin_fd);
 	libc_probe_free(s->libc);
 	s->libc = NULL;
+	tls_probe_free(s->tls);
+	s->tls = NULL;
 	for (i = s->n_links - 1; i >= 0; i--)
 		bpf_link__destroy(s->links[i]);
 	s->n_links = 0;

@@ -18,6 +18,7 @@ struct leakwatch_bpf;
 struct bpf_link;
 struct ring_buffer;
 struct libc_probe;
+struct tls_probe;
 
 #define SENSOR_MAX_LINKS 16
 
@@ -35,6 +36,7 @@ struct sensor_opts {
 	bool follow_engines;	 /* run: adopt what container engines' shims fork */
 	uint64_t run_cgroup_id;	 /* run: kernfs id of its own cgroup */
 	uint64_t attach_root_id; /* kernfs id of the cgroup attached to (1: root) */
+	uint8_t payload;	 /* enum lw_payload_mode (--payload) */
 };
 
 struct sensor {
@@ -45,6 +47,9 @@ struct sensor {
 	const char *dns_capture; /* the DNS backends in use: "fentry", "skb+libc"... */
 	bool fentry;		 /* the fentry backend is loaded (else skb) */
 	bool watch_all;		 /* daemon: everything under the attach cgroup */
+	uint8_t payload;	 /* enum lw_payload_mode in force */
+	bool tls_send_length;	 /* tls: tied by sock_send_length (else time window) */
+	struct tls_probe *tls;	 /* the TLS library probes, or NULL */
 	char err[512];
 	bool pins_reused; /* state maps came from an earlier daemon */
 	int pin_fd;	  /* the pin directory's lock, or 0 */

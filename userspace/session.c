@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "commands.h"
 #include "privilege.h"
 #include "session.h"
+#include "tls_probe.h"
 
 double session_now(void)
 {
@@ -58,6 +60,16 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 		return true;
 	case OPT_BTF:
 		o->btf_path = arg;
+		return true;
+	case OPT_PAYLOAD:
+		f = payload_mode_parse(arg);
+		if (f < 0) {
+			fprintf(stderr, "%s: --payload: '%s' is not off, clear or tls\n", o->who,
+				arg);
+			*err = EXIT_USAGE;
+			return true;
+		}
+		o->payload = (uint8_t)f;
 		return true;
 	case OPT_FORMAT:
 		f = output_format_parse(arg);
@@ -160,6 +172,8 @@ static int on_sample(void *ctx, void *data, size_t size)
 	const struct lw_event_hdr *h = data;
 	struct session *s = ctx;
 
+	if (s->dump_fd > 0 && write(s->dump_fd, data, size) != (ssize_t)size)
+		s->dump_fd = -1;
 	if (size >= sizeof(struct lw_watch_event) && h->type == LW_EV_WATCH &&
 	    h->size == sizeof(struct lw_watch_event)) {
 		on_watch(s, data);
@@ -175,7 +189,7 @@ static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *
 {
 	struct session *s = ctx;
 
-	if (v->kind <= VERDICT_ANSWER && v->severity <= SEV_HIGH)
+	if (v->kind <= VERDICT_KIND_MAX && v->severity <= SEV_HIGH)
 		s->verdicts[v->kind][v->severity]++;
 	if (s->write_events && s->out.fd >= 0) {
 		if (s->opts.format == FORMAT_OCSF)
@@ -197,7 +211,9 @@ int session_start(struct session *s, int cgroup_fd)
 				  .watch_all = !s->opts.run_scope,
 				  .follow_engines = s->opts.follow_engines,
 				  .run_cgroup_id = s->opts.run_cgroup_id,
-				  .attach_root_id = s->opts.attach_root_id };
+				  .attach_root_id = s->opts.attach_root_id,
+				  .payload = s->opts.payload };
+	const char *dump;
 	int err;
 
 	json_init(&s->json);
@@ -215,6 +231,11 @@ int session_start(struct session *s, int cgroup_fd)
 		fprintf(stderr, "%s: %s\n", s->opts.who, s->sensor.err);
 		return 1;
 	}
+	/* The tests' look at what the kernel sent (the payload privacy test
+	 * greps it for the password): not an interface. */
+	dump = getenv("LW_EVENT_DUMP");
+	if (dump)
+		s->dump_fd = open(dump, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	s->tracker = tracker_new(&s->policy, on_verdict, s);
 	s->rb = ring_buffer__new(sensor_events_fd(&s->sensor), on_sample, s, NULL);
 	if (!s->tracker || !s->rb) {
@@ -223,6 +244,28 @@ int session_start(struct session *s, int cgroup_fd)
 		return 1;
 	}
 	return 0;
+}
+
+void session_say_payload(const struct session *s)
+{
+	if (s->sensor.payload == LW_PAYLOAD_OFF)
+		return;
+	fprintf(stderr,
+		"%s: payload scan: %s: cleartext SMTP (25, 587), POP (110), IMAP (143) and "
+		"HTTP (80) of watched processes to global addresses, %d segments or %d bytes "
+		"per connection\n",
+		s->opts.who, payload_mode_name(s->sensor.payload), LW_PAYLOAD_SEGS,
+		LW_PAYLOAD_BYTES);
+	if (s->sensor.payload != LW_PAYLOAD_TLS)
+		return;
+	fprintf(stderr,
+		"%s: payload scan: tls: first %d bytes of each SSL_write/SSL_write_ex/"
+		"gnutls_record_send in %s; tied to the socket by %s\n",
+		s->opts.who, LW_PAYLOAD_BYTES, tls_probe_libraries(s->sensor.tls),
+		s->sensor.tls_send_length ?
+			"sock_send_length (the writing thread's next send)" :
+			"time window (the process's last connect: no sock_send_length before "
+			"6.3)");
 }
 
 static void account(struct session *s, const struct tproc *p)
@@ -323,6 +366,9 @@ void session_summary(struct session *s, struct summary *sum)
 
 void session_stop(struct session *s)
 {
+	if (s->dump_fd > 0)
+		close(s->dump_fd);
+	s->dump_fd = 0;
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
 	sensor_destroy(&s->sensor);

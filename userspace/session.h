@@ -33,6 +33,7 @@ struct session_opts {
 	bool follow_engines;	 /* run --engine-containers follow */
 	uint64_t run_cgroup_id;	 /* run: its own cgroup's kernfs id */
 	uint64_t attach_root_id; /* the attached cgroup's kernfs id (1: root) */
+	uint8_t payload;	 /* --payload: enum lw_payload_mode */
 };
 
 /* Options shared by run and daemon, for getopt_long tables. */
@@ -44,6 +45,7 @@ enum {
 	OPT_DNS_CAPTURE,
 	OPT_FORMAT,
 	OPT_BTF,
+	OPT_PAYLOAD,
 	OPT_VERBOSE = 'v',
 };
 
@@ -60,8 +62,9 @@ struct session {
 	bool keep_exited;  /* run: report everything at the end */
 	unsigned long reports, leaks;
 	uint8_t max_severity;
-	uint64_t verdicts[VERDICT_ANSWER + 1][SEV_HIGH + 1]; /* by kind, severity */
+	uint64_t verdicts[VERDICT_KIND_MAX + 1][SEV_HIGH + 1]; /* by kind, severity */
 	struct watch_stats watch; /* run: followed and escaped processes */
+	int dump_fd;		  /* LW_EVENT_DUMP=FILE: every ring buffer sample, raw (tests) */
 };
 
 /* Monotonic seconds, for the commands' periodic work. */
@@ -82,5 +85,7 @@ int session_poll(struct session *s, int timeout_ms);
 void session_report_all(struct session *s, FILE *text);
 void session_summary(struct session *s, struct summary *sum);
 void session_stop(struct session *s);
+/* One line on stderr saying what --payload scans (nothing when off). */
+void session_say_payload(const struct session *s);
 
 #endif /* __LW_SESSION_H */

@@ -96,7 +96,7 @@ struct tracker {
 static const char *const kind_names[] = {
 	[VERDICT_NONE] = NULL,		 [VERDICT_DIRECT] = "direct",
 	[VERDICT_RESOLVER] = "resolver", [VERDICT_FOLLOW_ON] = "follow-on",
-	[VERDICT_ANSWER] = "answer",
+	[VERDICT_ANSWER] = "answer",	 [VERDICT_PAYLOAD] = "payload",
 };
 
 static const char *const severity_names[] = {
@@ -108,7 +108,7 @@ static const char *const severity_names[] = {
 
 const char *verdict_kind_name(uint8_t kind)
 {
-	return kind <= VERDICT_ANSWER ? kind_names[kind] : NULL;
+	return kind <= VERDICT_KIND_MAX ? kind_names[kind] : NULL;
 }
 
 static const char *const libc_func_names[LW_LIBC_FUNC_MAX] = {
@@ -205,6 +205,7 @@ static void tproc_free(struct tproc *p)
 	free(p->dests);
 	free(p->verdicts);
 	free(p->resolved);
+	free(p->payloads);
 	free(p);
 }
 
@@ -1140,8 +1141,126 @@ static void on_connect(struct tracker *t, struct tproc *p, const struct lw_conne
 	name = resolved_name(p, e->addr);
 	if (name && !d->name[0])
 		snprintf(d->name, sizeof(d->name), "%s", name);
-	if (!d->verdict)
+	if (!d->verdict || d->verdict == VERDICT_PAYLOAD)
 		judge_dest(t, p, d, e);
+}
+
+/*
+ * --payload: a reserved identity in what a socket sent (the kernel chose
+ * the token and the verb; nothing else of the payload reaches us). Kept
+ * once per socket and token with a count; a verdict once per destination
+ * and token. The destination joins destinations[]: one that already has
+ * a verdict (a follow-on after a reserved lookup) says it received this.
+ */
+static uint8_t payload_severity(const struct tracker *t, uint8_t verb, uint16_t port)
+{
+	return payload_verb_is_mail(verb) || policy_is_mail_port(t->policy, port) ? SEV_HIGH :
+										    SEV_MEDIUM;
+}
+
+static void payload_token(const struct lw_payload_event *e, char *buf, size_t len)
+{
+	size_t n = e->token_len < LW_PAYLOAD_TOKEN_MAX ? e->token_len : LW_PAYLOAD_TOKEN_MAX;
+
+	snprintf(buf, len, "%s%.*s", (e->flags & LW_PAYLOAD_LOCAL_DROPPED) ? "@" : "", (int)n,
+		 e->token);
+}
+
+static struct tpayload *payload_find(struct tracker *t, struct tproc *p,
+				     const struct lw_payload_event *e, const char *token)
+{
+	struct tpayload *x;
+	size_t i;
+
+	for (i = 0; i < p->n_payloads; i++) {
+		x = &p->payloads[i];
+		if (x->cookie == e->cookie && !strcmp(x->token, token))
+			return x;
+	}
+	x = grow(t, (void **)&p->payloads, &p->n_payloads, &p->cap_payloads, sizeof(*x));
+	if (!x)
+		return NULL;
+	memcpy(x->addr, e->addr, 16);
+	x->port = e->port;
+	x->cookie = e->cookie;
+	snprintf(x->token, sizeof(x->token), "%s", token);
+	x->verb = e->verb;
+	return x;
+}
+
+/* The destination entry for a payload's address and port. */
+static void payload_dest(struct tracker *t, struct tproc *p, const struct tpayload *x,
+			 const char *kname)
+{
+	const char *name = resolved_name(p, x->addr) ?: (kname[0] ? kname : NULL);
+	struct tdest *d = NULL;
+	size_t i;
+
+	for (i = 0; i < p->n_dests; i++)
+		if (p->dests[i].port == x->port && p->dests[i].proto == IPPROTO_TCP &&
+		    !memcmp(p->dests[i].addr, x->addr, 16))
+			d = &p->dests[i];
+	if (!d) {
+		d = grow(t, (void **)&p->dests, &p->n_dests, &p->cap_dests, sizeof(*d));
+		if (!d)
+			return;
+		memcpy(d->addr, x->addr, 16);
+		d->port = x->port;
+		d->proto = IPPROTO_TCP;
+		d->global = true;
+		d->count = 1;
+	}
+	if (name && !d->name[0])
+		snprintf(d->name, sizeof(d->name), "%s", name);
+	if (!d->verdict) {
+		d->verdict = VERDICT_PAYLOAD;
+		d->severity = x->severity;
+	}
+	if (!d->payload[0] || x->severity > payload_severity(t, d->payload_verb, d->port)) {
+		snprintf(d->payload, sizeof(d->payload), "%s", x->token);
+		d->payload_verb = x->verb;
+	}
+}
+
+static void on_payload(struct tracker *t, struct tproc *p, const struct lw_payload_event *e)
+{
+	char token[LW_PAYLOAD_TOKEN_MAX + 2], dname[LW_PAYLOAD_NAME_MAX + 1];
+	const struct reserved_suffix *sfx;
+	struct tpayload *x;
+	struct tverdict v;
+
+	payload_token(e, token, sizeof(token));
+	/* the kernel's match, checked with the whole policy (and its
+	 * exceptions: an allowed name is no verdict) */
+	sfx = policy_match_name(t->policy, strchr(token, '@') ? strchr(token, '@') + 1 : token);
+	if (!sfx || !addr_is_leak_target(t, e->addr) ||
+	    policy_name_allowed(t->policy, strchr(token, '@') ? strchr(token, '@') + 1 : token))
+		return;
+	x = payload_find(t, p, e, token);
+	if (!x)
+		return;
+	x->count++;
+	snprintf(x->suffix, sizeof(x->suffix), "%s", sfx->name);
+	x->family = sfx->family;
+	x->flags |= e->flags;
+	if (payload_severity(t, e->verb, e->port) > payload_severity(t, x->verb, x->port))
+		x->verb = e->verb;
+	x->severity = payload_severity(t, x->verb, x->port);
+	memcpy(dname, e->dest_name, sizeof(e->dest_name));
+	dname[sizeof(dname) - 1] = '\0';
+	payload_dest(t, p, x, dname);
+
+	memset(&v, 0, sizeof(v));
+	v.kind = VERDICT_PAYLOAD;
+	v.severity = x->severity;
+	snprintf(v.name, sizeof(v.name), "%s", x->token);
+	memcpy(v.addr, x->addr, 16);
+	v.has_addr = true;
+	v.port = x->port;
+	v.proto = IPPROTO_TCP;
+	v.verb = x->verb;
+	v.pflags = x->flags;
+	add_verdict(t, p, &v);
 }
 
 static size_t event_size(uint32_t type)
@@ -1158,6 +1277,8 @@ static size_t event_size(uint32_t type)
 		return sizeof(struct lw_libc_event);
 	case LW_EV_CGROUP_MKDIR:
 		return sizeof(struct lw_cgroup_event);
+	case LW_EV_PAYLOAD:
+		return sizeof(struct lw_payload_event);
 	default:
 		return 0;
 	}
@@ -1202,6 +1323,9 @@ int tracker_handle(struct tracker *t, const void *data, size_t size)
 	case LW_EV_LIBC_LOOKUP:
 		on_libc(t, p, data);
 		break;
+	case LW_EV_PAYLOAD:
+		on_payload(t, p, data);
+		break;
 	case LW_EV_EXIT:
 		p->exited = true;
 		p->exit_code = ((const struct lw_exit_event *)data)->exit_code;
@@ -1212,7 +1336,7 @@ int tracker_handle(struct tracker *t, const void *data, size_t size)
 
 bool tproc_has_findings(const struct tproc *p)
 {
-	return p->n_names || p->n_verdicts;
+	return p->n_names || p->n_verdicts || p->n_payloads;
 }
 
 uint8_t tproc_max_severity(const struct tproc *p)

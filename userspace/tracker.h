@@ -31,7 +31,9 @@ enum verdict_kind {
 	VERDICT_RESOLVER,
 	VERDICT_FOLLOW_ON,
 	VERDICT_ANSWER,
+	VERDICT_PAYLOAD, /* a reserved identity sent to a global destination */
 };
+#define VERDICT_KIND_MAX VERDICT_PAYLOAD
 
 enum severity {
 	SEV_NONE = 0,
@@ -77,6 +79,23 @@ struct tdest {
 	bool blocked;
 	uint32_t asked_by_pid; /* direct: another process asked, or 0 */
 	char asked_by_comm[LW_COMM_LEN + 1];
+	char payload[LW_PAYLOAD_TOKEN_MAX + 2]; /* a reserved identity it received, or "" */
+	uint8_t payload_verb;			/* enum lw_payload_verb of that one */
+};
+
+/* One entry of payloads[]: a reserved identity a socket sent (--payload),
+ * once per socket and token. */
+struct tpayload {
+	uint8_t addr[16];
+	uint16_t port;
+	uint64_t cookie;		      /* the socket */
+	char token[LW_PAYLOAD_TOKEN_MAX + 2]; /* local@host, @host (withheld) or host */
+	char suffix[LW_DNS_NAME_MAX + 1];
+	uint8_t family;
+	uint8_t verb;  /* enum lw_payload_verb: the most telling seen */
+	uint8_t flags; /* LW_PAYLOAD_* */
+	uint8_t severity;
+	unsigned int count;
 };
 
 /* A process whose own lookup of a name a stub then sent upstream. */
@@ -95,6 +114,8 @@ struct tverdict {
 	uint8_t proto;
 	bool blocked;
 	char target[300]; /* answer: the MX exchange or SRV target (host:port) it names */
+	uint8_t verb;	/* payload: enum lw_payload_verb */
+	uint8_t pflags; /* payload: LW_PAYLOAD_* */
 	/* resolver: processes that looked the name up shortly before this one
 	 * (a local stub forwarding) sent it upstream */
 	struct tclient clients[TVERDICT_MAX_CLIENTS];
@@ -144,6 +165,8 @@ struct tproc {
 	size_t n_verdicts, cap_verdicts;
 	struct tresolved *resolved;
 	size_t n_resolved, cap_resolved;
+	struct tpayload *payloads;
+	size_t n_payloads, cap_payloads;
 	char *window_name; /* the reserved name that opened the window (heap) */
 	uint8_t window_family;
 	uint64_t window_ns;  /* the last suspicious lookup of a name not allowed */
@@ -202,6 +225,13 @@ uint8_t tproc_max_severity(const struct tproc *p);
 const struct tracker_stats *tracker_stats(const struct tracker *t);
 
 const char *verdict_kind_name(uint8_t kind);
+/* "IMAP LOGIN", "SMTP MAIL FROM", ... for enum lw_payload_verb (payload.c). */
+const char *payload_verb_name(uint8_t verb);
+/* Does the verb carry credentials or mail (severity high)? */
+bool payload_verb_is_mail(uint8_t verb);
+/* enum lw_payload_mode from "off"/"clear"/"tls", or -EINVAL. */
+int payload_mode_parse(const char *s);
+const char *payload_mode_name(uint8_t mode);
 /* "getaddrinfo", "gethostbyname", ... for enum lw_libc_func; NULL else. */
 const char *libc_func_name(uint8_t func);
 const char *severity_name(uint8_t sev);

@@ -18,6 +18,8 @@ Queries (exit 0 when the answer is yes, 1 with a one-line reason when not,
   has-name     names[] of the process has --name [--source] [--family]
                [--suffix] [--qtype] [--answer ADDR] [--resolver ADDR:PORT]
                [--allowed true|false] (names[].allowed, absent: false)
+  (has-verdict --kind payload also takes --verb and --tls; --payload TOKEN
+  requires the destinations[] entry to have received it)
   has-dest     destinations[] of the process has --address [--port] [--proto]
                [--dest-name] [--via] [--verdict KIND|null] [--blocked]
   has-report   there is a report line for the process [--leak true|false]
@@ -40,7 +42,7 @@ import sys
 REPORT_FIELDS = ("time", "process", "names", "destinations", "verdicts", "leak")
 PROCESS_FIELDS = ("pid", "ppid", "uid", "comm", "exe", "cmdline", "cgroup",
                   "container_id", "pod_uid")
-KINDS = ("direct", "follow-on", "resolver", "answer")
+KINDS = ("direct", "follow-on", "resolver", "answer", "payload")
 SEVERITIES = ("low", "medium", "high")
 
 
@@ -182,6 +184,10 @@ def verdict_ok(v, a):
         return False
     if a.port is not None and v.get("port") != a.port:
         return False
+    if a.verb is not None and v.get("verb") != a.verb:
+        return False
+    if a.tls is not None and v.get("tls") is not want_bool(a.tls):
+        return False
     return True
 
 
@@ -204,6 +210,8 @@ def dest_ok(d, a, verdict=None):
         return False
     if a.is_global is not None and d.get("global") is not want_bool(a.is_global):
         return False
+    if a.payload is not None and d.get("payload") != a.payload:
+        return False
     want = verdict if verdict is not None else a.verdict
     if want is not None:
         if want == "null":
@@ -217,7 +225,8 @@ def dest_ok(d, a, verdict=None):
 
 
 def dest_options(a):
-    return any(x is not None for x in (a.proto, a.dest_name, a.via, a.blocked, a.is_global))
+    return any(x is not None for x in (a.proto, a.dest_name, a.via, a.blocked, a.is_global,
+                                       a.payload))
 
 
 def q_has_verdict(lines, a):
@@ -409,6 +418,9 @@ def main(argv):
     ap.add_argument("--verdict", choices=KINDS + ("null",))
     ap.add_argument("--blocked", choices=("true", "false"))
     ap.add_argument("--global", dest="is_global", choices=("true", "false"))
+    ap.add_argument("--verb", help="a payload verdict's verb (IMAP LOGIN, ...)")
+    ap.add_argument("--tls", choices=("true", "false"), help="a payload verdict's tls")
+    ap.add_argument("--payload", help="destinations[].payload: the identity it received")
     ap.add_argument("--source", choices=("dns", "libc"))
     ap.add_argument("--family")
     ap.add_argument("--suffix")
