@@ -262,7 +262,7 @@ static void json_verdict(struct json *j, const struct tverdict *v)
 		report_clients_json(j, v); /* additive */
 	if (v->target[0])
 		json_kv_string(j, "target", v->target); /* additive: an MX/SRV answer */
-	if (v->kind == VERDICT_PAYLOAD)	   /* name is the token */
+	if (v->kind == VERDICT_PAYLOAD)			/* name is the token */
 		payload_fields(j, v->verb, v->pflags);
 	json_object_end(j);
 }

@@ -114,8 +114,8 @@ struct tverdict {
 	uint8_t proto;
 	bool blocked;
 	char target[300]; /* answer: the MX exchange or SRV target (host:port) it names */
-	uint8_t verb;	/* payload: enum lw_payload_verb */
-	uint8_t pflags; /* payload: LW_PAYLOAD_* */
+	uint8_t verb;	  /* payload: enum lw_payload_verb */
+	uint8_t pflags;	  /* payload: LW_PAYLOAD_* */
 	/* resolver: processes that looked the name up shortly before this one
 	 * (a local stub forwarding) sent it upstream */
 	struct tclient clients[TVERDICT_MAX_CLIENTS];
