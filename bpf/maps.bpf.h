@@ -154,6 +154,7 @@ struct {
  */
 extern struct lw_filter lw_filter;		/* the hot-path filter (filter.bpf.h) */
 extern const volatile bool cfg_enforce;		/* set before load */
+extern const volatile bool cfg_egress_pending_only; /* skb egress for --enforce with fentry */
 extern __u64 cfg_window_ns;			/* the follow-on window */
 extern __u8 cfg_suffix_len[128];		/* lengths of reserved suffixes */
 extern __u32 cfg_policy_gen;			/* bumped on each addr_class refill */

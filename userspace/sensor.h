@@ -19,7 +19,7 @@ struct bpf_link;
 struct ring_buffer;
 struct libc_probe;
 
-#define SENSOR_MAX_LINKS 16
+#define SENSOR_MAX_LINKS 24
 
 struct sensor_opts {
 	bool enforce;
@@ -44,6 +44,9 @@ struct sensor {
 	struct libc_probe *libc; /* the libc uprobes, or NULL */
 	const char *dns_capture; /* the DNS backends in use: "fentry", "skb+libc"... */
 	bool fentry;		 /* the fentry backend is loaded (else skb) */
+	bool egress_pending;	 /* fentry + skb egress for connected UDP (--enforce) */
+	const char *dns_why;	 /* why this backend: "auto: this kernel refuses ..." */
+	char why_buf[160];
 	bool watch_all;		 /* daemon: everything under the attach cgroup */
 	char err[512];
 	bool pins_reused; /* state maps came from an earlier daemon */
@@ -57,9 +60,9 @@ int sensor_probe(struct sensor *s, const struct sensor_opts *opts);
  * -errno (EPERM on kernels that refuse trampolines). */
 int sensor_probe_fentry(const char *btf_path);
 /* Open and load the BPF object, with the DNS backend opts->dns_capture
- * names; "auto" takes fentry when the probe allows it (skb with --enforce,
- * which only skb can apply to connected UDP) and falls back to the other
- * if the first fails to load. */
+ * names; "auto" takes fentry when the probe allows it (with --enforce, the
+ * skb egress program too, for connected UDP sockets' first datagram) and
+ * falls back to the other if the first fails to load. dns_why says why. */
 int sensor_load(struct sensor *s, const struct sensor_opts *opts);
 /* (Re)fill the reserved-suffix and address-class maps from the policy and
  * set the follow-on window. Safe to call again on a loaded sensor. */
