@@ -110,8 +110,10 @@ static __always_inline void v4mapped(__u8 out[16], __be32 ip4)
 /* The socket's connected peer (v4-mapped for IPv4) and its port. */
 static __always_inline __u16 sk_peer(struct sock *sk, __u8 peer[16])
 {
+	/* 16 bytes: peer is a pointer here, so BPF_CORE_READ_INTO's
+	 * sizeof(*peer) would read one. */
 	if (BPF_CORE_READ(sk, __sk_common.skc_family) == LW_AF_INET6)
-		BPF_CORE_READ_INTO(peer, sk, __sk_common.skc_v6_daddr);
+		bpf_core_read(peer, 16, &sk->__sk_common.skc_v6_daddr);
 	else
 		v4mapped(peer, BPF_CORE_READ(sk, __sk_common.skc_daddr));
 	return bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));

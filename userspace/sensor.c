@@ -600,6 +600,14 @@ static int attach_one(struct sensor *s, struct bpf_program *prog, int cgroup_fd)
 /* The libc uprobes: best effort, the wire capture stands without them. */
 static void sensor_attach_libc(struct sensor *s)
 {
+	/* A bench diagnostic (tests/kernels/bench-guest.sh): what the wire
+	 * capture costs without the uprobes. Never for production. */
+	const char *off = getenv("LW_BENCH_NO_LIBC");
+
+	if (off && *off) {
+		fprintf(stderr, "leakwatch: libc probes off (LW_BENCH_NO_LIBC is set)\n");
+		return;
+	}
 	s->libc = libc_probe_new(s->skel, verbose);
 	if (!s->libc)
 		return;

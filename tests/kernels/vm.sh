@@ -9,7 +9,11 @@
 # Environment: LW_VM_SUITE (run.sh filters for the e2e part, default below),
 # LW_VM_BACKENDS (default "auto skb fentry"), LW_VM_TIMEOUT (seconds per
 # suite run inside, default 900), LW_VM_WALL (seconds for the whole VM,
-# default 2400), LW_VM_MEM (default 2G), LW_VM_SMP (default 2).
+# default 2400), LW_VM_MEM (default 2G), LW_VM_SMP (default 2),
+# LW_VM_ICOUNT (qemu -icount options, e.g. shift=0,sleep=off: guest time
+# then counts executed instructions, for LW_VM_BENCH; default off),
+# LW_VM_BENCH (1: bench-guest.sh after the suites; only: the bench alone),
+# LW_VM_BENCH_ROUNDS, LW_VM_BENCH_MS (bench-guest.sh's).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -30,6 +34,8 @@ LW_VM_TIMEOUT='${LW_VM_TIMEOUT:-900}'
 LW_VM_OUTPUT='${OUTPUT:-.output}'
 LW_VM_DIAG='${LW_VM_DIAG:-0}'
 LW_VM_BENCH='${LW_VM_BENCH:-0}'
+LW_VM_BENCH_ROUNDS='${LW_VM_BENCH_ROUNDS:-5}'
+LW_VM_BENCH_MS='${LW_VM_BENCH_MS:-400}'
 EOV
 LW_VM_ENV=$env "$here/mkinitrd.sh" "$kdir" "$initrd"
 # LW_VM_LOG: another console log, for two VMs of one kernel at once.
@@ -37,10 +43,12 @@ log=${LW_VM_LOG:-$cache/logs/$name.log}
 accel=tcg
 # KVM only when asked: /dev/kvm exists on machines where it hangs (nested).
 if [ "${LW_VM_KVM:-0}" = 1 ]; then accel=kvm; fi
-echo "vm.sh: booting $(cat "$kdir/package") ($accel), log in $log" >&2
+icount=()
+[ -n "${LW_VM_ICOUNT:-}" ] && [ $accel = tcg ] && icount=(-icount "$LW_VM_ICOUNT")
+echo "vm.sh: booting $(cat "$kdir/package") ($accel${icount[*]:+ ${icount[*]}}), log in $log" >&2
 start=$(date +%s)
 set +e
-timeout "${LW_VM_WALL:-2400}" qemu-system-x86_64 -machine q35,accel=$accel -cpu max \
+timeout "${LW_VM_WALL:-2400}" qemu-system-x86_64 -machine q35,accel=$accel -cpu max "${icount[@]}" \
 	-m "${LW_VM_MEM:-2G}" -smp "${LW_VM_SMP:-2}" -nographic -no-reboot -nic none \
 	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init" \
