@@ -322,8 +322,8 @@ static __always_inline int tcp_send_buf(struct msghdr *msg, struct recv_buf *b, 
 
 	if (msg_user_buf(msg, b))
 		return -1;
-	if (b->len == 2 && BPF_CORE_READ(it, iter_type) ==
-				   bpf_core_enum_value(enum iter_type, ITER_IOVEC)) {
+	if (b->len == 2 &&
+	    BPF_CORE_READ(it, iter_type) == bpf_core_enum_value(enum iter_type, ITER_IOVEC)) {
 		if (BPF_CORE_READ(it, nr_segs) < 2 || read_prefix(b->base, wire))
 			return -1;
 		if (bpf_core_field_exists(it->__iov))

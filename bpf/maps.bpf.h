@@ -154,7 +154,6 @@ struct {
  */
 extern struct lw_filter lw_filter;		/* the hot-path filter (filter.bpf.h) */
 extern const volatile bool cfg_enforce;		/* set before load */
-extern const volatile bool cfg_egress_pending_only; /* skb egress for --enforce with fentry */
 extern __u64 cfg_window_ns;			/* the follow-on window */
 extern __u8 cfg_suffix_len[128];		/* lengths of reserved suffixes */
 extern __u32 cfg_policy_gen;			/* bumped on each addr_class refill */
@@ -164,6 +163,9 @@ extern const volatile bool cfg_v1_memory;	/* a v1 hierarchy has the memory contr
 extern const volatile __u32 cfg_pidns_ino;	/* leakwatch's pid namespace, 0: the initial one */
 extern const volatile __u64 cfg_run_cgroup_id;	/* run: its own cgroup */
 extern const volatile __u64 cfg_attach_root_id; /* the cgroup the hooks hang off (1: the root) */
+
+/* fentry with --enforce: skb egress refuses connected UDP's first datagram only. */
+extern const volatile bool cfg_egress_pending_only;
 
 /*
  * Submit flags for an event. The reader is not woken per bulk event (a

@@ -402,8 +402,8 @@ int cmd_daemon(int argc, char **argv)
 	err = privilege_drop(s.sensor.libc != NULL, false);
 	if (err)
 		fprintf(stderr, "leakwatch: cannot drop capabilities: %s\n", strerror(-err));
-	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s (%s)%s\n",
-		mount, s.sensor.dns_capture, s.sensor.dns_why ?: "asked for",
+	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s (%s)%s\n", mount,
+		s.sensor.dns_capture, s.sensor.dns_why ?: "asked for",
 		o.common.enforce ? ", enforcing" : "");
 	if (s.sensor.pins_reused)
 		fprintf(stderr, "leakwatch: resumed the state pinned in %s\n", o.common.pin_dir);

@@ -47,7 +47,7 @@ struct sensor {
 	bool egress_pending;	 /* fentry + skb egress for connected UDP (--enforce) */
 	const char *dns_why;	 /* why this backend: "auto: this kernel refuses ..." */
 	char why_buf[160];
-	bool watch_all;		 /* daemon: everything under the attach cgroup */
+	bool watch_all; /* daemon: everything under the attach cgroup */
 	char err[512];
 	bool pins_reused; /* state maps came from an earlier daemon */
 	int pin_fd;	  /* the pin directory's lock, or 0 */

@@ -104,8 +104,14 @@ exec "$bin" "\$c" "\$@"
 EOW
 	chmod +x "$wrap"
 	start=$(date +%s)
+	# The backend's own suites (LW_VM_SUITE_SKB, _FENTRY), else the common ones.
+	suites=${LW_VM_SUITE:-e2e}
+	case "$b" in
+	skb) suites=${LW_VM_SUITE_SKB:-$suites} ;;
+	fentry) suites=${LW_VM_SUITE_FENTRY:-$suites} ;;
+	esac
 	# shellcheck disable=SC2086
-	LW_BIN=$wrap timeout "$T" tests/run.sh ${LW_VM_SUITE:-e2e} 2>&1 | tee "$log"
+	LW_BIN=$wrap timeout "$T" tests/run.sh $suites 2>&1 | tee "$log"
 	result "$b" "$log"
 	echo "LWVM-TIME $b $(($(date +%s) - start))s"
 done

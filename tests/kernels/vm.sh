@@ -7,7 +7,9 @@
 # is kept in $LW_KCACHE/logs/NAME.log. No network device (-nic none).
 #
 # Environment: LW_VM_SUITE (run.sh filters for the e2e part, default below),
-# LW_VM_BACKENDS (default "auto skb fentry"), LW_VM_TIMEOUT (seconds per
+# LW_VM_SUITE_SKB / LW_VM_SUITE_FENTRY (the same for one backend, instead),
+# LW_VM_BACKENDS (default "skb fentry"; auto is fentry on these kernels,
+# and every VM's LWVM-PROBE lines show what auto picked), LW_VM_TIMEOUT (seconds per
 # suite run inside, default 900), LW_VM_WALL (seconds for the whole VM,
 # default 2400), LW_VM_MEM (default 2G), LW_VM_SMP (default 2),
 # LW_VM_ICOUNT (qemu -icount options, e.g. shift=0,sleep=off: guest time
@@ -28,8 +30,10 @@ initrd=$(mktemp)
 trap 'rm -f "$env" "$initrd"' EXIT
 cat >"$env" <<EOV
 LW_REPO='$repo'
-LW_VM_SUITE='${LW_VM_SUITE:-test_direct test_answer test_exit test_hostile_dns}'
-LW_VM_BACKENDS='${LW_VM_BACKENDS:-auto skb fentry}'
+LW_VM_SUITE='${LW_VM_SUITE:-test_direct test_answer test_exit test_hostile_dns test_coverage test_enforce}'
+LW_VM_SUITE_SKB='${LW_VM_SUITE_SKB:-}'
+LW_VM_SUITE_FENTRY='${LW_VM_SUITE_FENTRY:-}'
+LW_VM_BACKENDS='${LW_VM_BACKENDS:-skb fentry}'
 LW_VM_TIMEOUT='${LW_VM_TIMEOUT:-900}'
 LW_VM_OUTPUT='${OUTPUT:-.output}'
 LW_VM_DIAG='${LW_VM_DIAG:-0}'
