@@ -188,12 +188,17 @@ static __always_inline void on_send(struct sock *sk, struct msghdr *msg, __u64 l
 	__u8 peer[16] = {}; /* msg_peer() leaves it alone when it fails */
 	__u16 port;
 
+	/* Every UDP send on the host comes here: a connected socket with no
+	 * owner (not armed, not DNS) and a remote port other than 53 leaves
+	 * after one lookup and two direct loads, before any helper call. */
+	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+	if (!owner && !msg->msg_name && sk->__sk_common.skc_dport != bpf_htons(DNS_PORT))
+		return;
 	if (!proc_in_scope()) /* these hooks are host-wide */
 		return;
 	port = msg_peer(sk, msg, peer, false);
 	if (v6 && is_v4mapped(peer))
 		return;
-	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
 	/* With --enforce the skb egress program reports and refuses it. */
 	if (owner && (owner->flags & LW_SOCK_UDP_PENDING) && !cfg_egress_pending_only) {
 		owner->flags &= ~LW_SOCK_UDP_PENDING;
