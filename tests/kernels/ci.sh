@@ -34,8 +34,22 @@ export LW_VM_SUITE=${LW_VM_SUITE:-test_direct}
 export LW_VM_BACKENDS=${LW_VM_BACKENDS:-skb fentry}
 export LW_VM_TIMEOUT=${LW_VM_TIMEOUT:-400}
 export LW_VM_WALL=${LW_VM_WALL:-600}
-timeout -k 10 "${LW_CI_KERNELS_WALL:-900}" "$here/matrix.sh"
+# matrix.sh in a process group of its own, so that the bound ends the VM it
+# is running too (timeout alone ends matrix.sh and leaves qemu running).
+wall=${LW_CI_KERNELS_WALL:-900}
+setsid "$here/matrix.sh" &
+mpid=$!
+flag=$(mktemp)
+(sleep "$wall" && echo late >"$flag" && kill -TERM -- -"$mpid" && sleep 10 &&
+	kill -KILL -- -"$mpid") 2>/dev/null &
+wpid=$!
+wait "$mpid"
 rc=$?
-[ $rc = 124 ] && echo "ci.sh: the kernel matrix did not finish in ${LW_CI_KERNELS_WALL:-900} s"
+kill "$wpid" 2>/dev/null
+if [ -s "$flag" ]; then
+	rc=124
+	echo "ci.sh: the kernel matrix did not finish in $wall s"
+fi
+rm -f "$flag"
 echo "ci.sh: kernel matrix took $(($(date +%s) - start)) s (rc=$rc)"
 exit $rc

@@ -52,13 +52,19 @@ icount=()
 echo "vm.sh: booting $(cat "$kdir/package") ($accel${icount[*]:+ ${icount[*]}}), log in $log" >&2
 start=$(date +%s)
 set +e
+# In the background and waited for, so that a TERM (ci.sh's bound) ends the
+# VM too: timeout runs in a process group of its own.
 timeout "${LW_VM_WALL:-2400}" qemu-system-x86_64 -machine q35,accel=$accel -cpu max "${icount[@]}" \
 	-m "${LW_VM_MEM:-2G}" -smp "${LW_VM_SMP:-2}" -nographic -no-reboot -nic none \
 	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	</dev/null >"$log" 2>&1
+	</dev/null >"$log" 2>&1 &
+qpid=$!
+trap 'kill "$qpid" 2>/dev/null' TERM INT
+wait "$qpid"
 rc=$?
+trap - TERM INT
 set -e
 # The watchdog's process lists stay in the log; its kernel messages show.
 tr -d '\r\0' <"$log" | grep -aE '^LWVM-' | grep -av '^LWVM-WATCH [0-9]* ps ' || true
