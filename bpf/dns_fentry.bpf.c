@@ -14,9 +14,24 @@
  * bpf_get_socket_cookie on BTF sockets (v5.12) and iov_iter.iter_type
  * (v5.14); a kernel without them fails the load and keeps skb.
  *
- * Not covered here (the skb backend has them): DNS over TCP, and refusing
- * the first datagram of a connected UDP socket under --enforce (reported
- * only), so `auto` keeps skb with --enforce.
+ * DNS over TCP: fentry on tcp_sendmsg and fentry+fexit on tcp_recvmsg
+ * (IPv4 and IPv6 sockets share them). Every other TCP socket leaves after
+ * one load of its remote port; a socket to port 53 goes on only when
+ * connect4/6 marked it LW_SOCK_DNS in sk_storage. Like the skb backend,
+ * which takes each segment as the start of a message, a message is seen
+ * when a send or a receive starts with it: a send's 2-byte length prefix
+ * and the message (one buffer, or the prefix and the message in the first
+ * two iovecs: glibc and bind write both with one writev), a receive of the
+ * prefix and the message, or of the prefix alone followed by a receive of
+ * the message (glibc reads the two apart). Only the first message of a
+ * send is read (glibc's A+AAAA pair in one writev: the second is not seen,
+ * as with skb). Neither backend joins a message split over several
+ * receives.
+ *
+ * The first datagram of a connected UDP socket is reported at
+ * udp_sendmsg, which cannot refuse it: with --enforce the loader attaches
+ * the skb egress program too, in cfg_egress_pending_only mode (it acts on
+ * that datagram alone), and this backend leaves the socket to it.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -92,6 +107,18 @@ static __always_inline void v4mapped(__u8 out[16], __be32 ip4)
 	__builtin_memcpy(&out[12], &ip4, 4);
 }
 
+/* The socket's connected peer (v4-mapped for IPv4) and its port. */
+static __always_inline __u16 sk_peer(struct sock *sk, __u8 peer[16])
+{
+	/* 16 bytes: peer is a pointer here, so BPF_CORE_READ_INTO's
+	 * sizeof(*peer) would read one. */
+	if (BPF_CORE_READ(sk, __sk_common.skc_family) == LW_AF_INET6)
+		bpf_core_read(peer, 16, &sk->__sk_common.skc_v6_daddr);
+	else
+		v4mapped(peer, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+	return bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
 /* The remote end: msg_name (a kernel copy) when given, else the connected
  * peer. Its port, 0 if unknown. On receive (recv), msg_namelen is set by
  * the caller only after udp_recvmsg returns: msg_name is what it filled. */
@@ -120,11 +147,7 @@ static __always_inline __u16 msg_peer(struct sock *sk, struct msghdr *msg, __u8 
 		}
 		return 0;
 	}
-	if (BPF_CORE_READ(sk, __sk_common.skc_family) == LW_AF_INET6)
-		BPF_CORE_READ_INTO(peer, sk, __sk_common.skc_v6_daddr);
-	else
-		v4mapped(peer, BPF_CORE_READ(sk, __sk_common.skc_daddr));
-	return bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	return sk_peer(sk, peer);
 }
 
 static __always_inline bool is_v4mapped(const __u8 a[16])
@@ -135,7 +158,7 @@ static __always_inline bool is_v4mapped(const __u8 a[16])
 
 /* Copy n bytes of the user buffer into scratch slot and fill c. */
 static __always_inline int load_user_dns(__u64 base, long n, __u64 wire_len, __u32 slot,
-					 struct dns_ctx *c)
+					 struct dns_ctx *c, __u8 proto)
 {
 	c->s = bpf_map_lookup_elem(&scratch, &slot);
 	if (!c->s || n < DNS_HDR_LEN)
@@ -147,7 +170,7 @@ static __always_inline int load_user_dns(__u64 base, long n, __u64 wire_len, __u
 	c->slot = slot;
 	c->len = n;
 	c->wire_len = wire_len;
-	c->proto = IPPROTO_UDP;
+	c->proto = proto;
 	return 0;
 }
 
@@ -165,13 +188,19 @@ static __always_inline void on_send(struct sock *sk, struct msghdr *msg, __u64 l
 	__u8 peer[16] = {}; /* msg_peer() leaves it alone when it fails */
 	__u16 port;
 
+	/* Every UDP send on the host comes here: a connected socket with no
+	 * owner (not armed, not DNS) and a remote port other than 53 leaves
+	 * after one lookup and two direct loads, before any helper call. */
+	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+	if (!owner && !msg->msg_name && sk->__sk_common.skc_dport != bpf_htons(DNS_PORT))
+		return;
 	if (!proc_in_scope()) /* these hooks are host-wide */
 		return;
 	port = msg_peer(sk, msg, peer, false);
 	if (v6 && is_v4mapped(peer))
 		return;
-	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
-	if (owner && (owner->flags & LW_SOCK_UDP_PENDING)) {
+	/* With --enforce the skb egress program reports and refuses it. */
+	if (owner && (owner->flags & LW_SOCK_UDP_PENDING) && !cfg_egress_pending_only) {
 		owner->flags &= ~LW_SOCK_UDP_PENDING;
 		dest_check(owner->udp_dst, owner->udp_dport, IPPROTO_UDP);
 		return;
@@ -193,7 +222,7 @@ static __always_inline void on_send(struct sock *sk, struct msghdr *msg, __u64 l
 		return;
 	if (b.len > len)
 		b.len = len;
-	if (load_user_dns(b.base, (long)b.len, len, SCRATCH_EGRESS, &c))
+	if (load_user_dns(b.base, (long)b.len, len, SCRATCH_EGRESS, &c, IPPROTO_UDP))
 		return;
 	c.cookie = bpf_get_socket_cookie(sk);
 	__builtin_memcpy(c.peer, peer, 16);
@@ -246,11 +275,155 @@ static __always_inline void on_recv_exit(struct sock *sk, struct msghdr *msg, lo
 	port = msg_peer(sk, msg, peer, true);
 	if (port != DNS_PORT)
 		return;
-	if (load_user_dns(base, (long)n, ret, SCRATCH_INGRESS, &c))
+	if (load_user_dns(base, (long)n, ret, SCRATCH_INGRESS, &c, IPPROTO_UDP))
 		return;
 	c.cookie = bpf_get_socket_cookie(sk);
 	__builtin_memcpy(c.peer, peer, 16);
 	c.peer_port = port;
+	dns_on_response(&c, owner);
+}
+
+/*
+ * DNS over TCP. A receive that read only the 2-byte length prefix leaves
+ * the message's length here, by socket cookie, for the next receive.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u32);
+} fentry_tcp_len SEC(".maps");
+
+/* A watched process's DNS-over-TCP client socket: its owner, else NULL.
+ * Every other TCP socket costs one load of its remote port. */
+static __always_inline struct lw_sock_owner *tcp_dns_owner(struct sock *sk)
+{
+	struct lw_sock_owner *owner;
+
+	if (sk->__sk_common.skc_dport != bpf_htons(DNS_PORT))
+		return NULL;
+	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
+	return owner && (owner->flags & LW_SOCK_DNS) ? owner : NULL;
+}
+
+static __always_inline int read_prefix(__u64 base, __u32 *len)
+{
+	__u8 p[2];
+
+	if (bpf_probe_read_user(p, 2, (const void *)base))
+		return -1;
+	*len = ((__u32)p[0] << 8) | p[1];
+	return *len >= DNS_HDR_LEN ? 0 : -1;
+}
+
+/* The message a TCP send starts with, after its length prefix (*wire):
+ * both in the first buffer, or the prefix alone in the first iovec and
+ * the message in the second. 0 or -1. */
+static __always_inline int tcp_send_buf(struct msghdr *msg, struct recv_buf *b, __u32 *wire)
+{
+	struct iov_iter *it = &msg->msg_iter;
+	const struct iovec *iov;
+	struct iovec v;
+
+	if (msg_user_buf(msg, b))
+		return -1;
+	if (b->len == 2 &&
+	    BPF_CORE_READ(it, iter_type) == bpf_core_enum_value(enum iter_type, ITER_IOVEC)) {
+		if (BPF_CORE_READ(it, nr_segs) < 2 || read_prefix(b->base, wire))
+			return -1;
+		if (bpf_core_field_exists(it->__iov))
+			iov = BPF_CORE_READ(it, __iov);
+		else
+			iov = BPF_CORE_READ((struct iov_iter___pre64 *)it, iov);
+		if (!iov || bpf_probe_read_kernel(&v, sizeof(v), iov + 1))
+			return -1;
+		b->base = (__u64)v.iov_base;
+		b->len = v.iov_len;
+		return 0;
+	}
+	if (b->len < 2 + DNS_HDR_LEN || read_prefix(b->base, wire))
+		return -1;
+	b->base += 2;
+	b->len -= 2;
+	return 0;
+}
+
+/* A send on a DNS-over-TCP socket: the query it starts with. */
+static __always_inline void on_tcp_send(struct sock *sk, struct msghdr *msg)
+{
+	struct lw_sock_owner *owner = tcp_dns_owner(sk);
+	struct dns_ctx c = {};
+	struct recv_buf b;
+	__u32 wire;
+
+	if (!owner || tcp_send_buf(msg, &b, &wire))
+		return;
+	if (b.len > wire)
+		b.len = wire;
+	if (load_user_dns(b.base, (long)b.len, wire, SCRATCH_EGRESS, &c, IPPROTO_TCP))
+		return;
+	c.cookie = bpf_get_socket_cookie(sk);
+	c.peer_port = sk_peer(sk, c.peer);
+	dns_on_query(&c, owner);
+}
+
+/* Entry of a receive on a DNS-over-TCP socket: remember the user buffer. */
+static __always_inline void on_tcp_recv_entry(struct sock *sk, struct msghdr *msg)
+{
+	__u64 key = bpf_get_current_pid_tgid();
+	struct recv_buf b;
+
+	if (!tcp_dns_owner(sk) || msg_user_buf(msg, &b))
+		return;
+	bpf_map_update_elem(&fentry_recv, &key, &b, BPF_ANY);
+}
+
+/* Exit of that receive (ret bytes read): a length prefix alone is kept
+ * for the next receive; a prefix and a message, or the message a kept
+ * prefix announced, go to the DNS logic. */
+static __always_inline void on_tcp_recv_exit(struct sock *sk, long ret)
+{
+	__u64 key = bpf_get_current_pid_tgid(), cookie, base, n;
+	struct lw_sock_owner *owner;
+	struct dns_ctx c = {};
+	struct recv_buf *b;
+	__u32 wire, *kept;
+
+	owner = tcp_dns_owner(sk);
+	if (!owner)
+		return;
+	b = bpf_map_lookup_elem(&fentry_recv, &key);
+	if (!b)
+		return;
+	base = b->base;
+	n = b->len;
+	bpf_map_delete_elem(&fentry_recv, &key);
+	if (ret <= 0)
+		return;
+	if (n > (__u64)ret)
+		n = ret;
+	cookie = bpf_get_socket_cookie(sk);
+	if (n == 2) {
+		if (!read_prefix(base, &wire))
+			bpf_map_update_elem(&fentry_tcp_len, &cookie, &wire, BPF_ANY);
+		return;
+	}
+	kept = bpf_map_lookup_elem(&fentry_tcp_len, &cookie);
+	if (kept) {
+		wire = *kept;
+		bpf_map_delete_elem(&fentry_tcp_len, &cookie);
+	} else {
+		if (n < 2 + DNS_HDR_LEN || read_prefix(base, &wire))
+			return;
+		base += 2;
+		n -= 2;
+	}
+	if (n > wire)
+		n = wire;
+	if (load_user_dns(base, (long)n, wire, SCRATCH_INGRESS, &c, IPPROTO_TCP))
+		return;
+	c.cookie = cookie;
+	c.peer_port = sk_peer(sk, c.peer);
 	dns_on_response(&c, owner);
 }
 
@@ -302,5 +475,29 @@ int BPF_PROG(lw_fexit_udp_recv6, struct sock *sk, struct msghdr *msg)
 
 	if (!bpf_get_func_ret(ctx, &ret))
 		on_recv_exit(sk, msg, (long)(int)ret);
+	return 0;
+}
+
+SEC("?fentry/tcp_sendmsg")
+int BPF_PROG(lw_fentry_tcp_send, struct sock *sk, struct msghdr *msg, size_t size)
+{
+	on_tcp_send(sk, msg);
+	return 0;
+}
+
+SEC("?fentry/tcp_recvmsg")
+int BPF_PROG(lw_fentry_tcp_recv, struct sock *sk, struct msghdr *msg)
+{
+	on_tcp_recv_entry(sk, msg);
+	return 0;
+}
+
+SEC("?fexit/tcp_recvmsg")
+int BPF_PROG(lw_fexit_tcp_recv, struct sock *sk, struct msghdr *msg)
+{
+	__u64 ret = 0;
+
+	if (!bpf_get_func_ret(ctx, &ret))
+		on_tcp_recv_exit(sk, (long)(int)ret);
 	return 0;
 }

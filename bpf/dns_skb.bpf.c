@@ -58,6 +58,12 @@ int lw_dns_egress(struct __sk_buff *skb)
 	if (!sk)
 		return 1;
 	proto = sk->protocol;
+	if (cfg_egress_pending_only) { /* --enforce with fentry: DNS is fentry's */
+		owner = proto == IPPROTO_UDP ? bpf_sk_storage_get(&sock_owner, sk, 0, 0) : NULL;
+		if (owner && (owner->flags & LW_SOCK_UDP_PENDING))
+			return udp_first_datagram(owner);
+		return 1;
+	}
 	if (proto == IPPROTO_TCP) {
 		if (sk_dst_port(sk) != DNS_PORT) {
 			/* --payload: a constant; off, the branch is gone */

@@ -14,6 +14,11 @@ struct lw_filter lw_filter;
 /* --enforce: refuse direct traffic in the kernel. */
 const volatile bool cfg_enforce = false;
 
+/* --enforce with the fentry backend: the skb egress program is loaded
+ * for one job, the first datagram of a connected UDP socket (fentry sees
+ * it at udp_sendmsg but cannot refuse it), and leaves DNS to fentry. */
+const volatile bool cfg_egress_pending_only = false;
+
 /* The follow-on window (policy `window`). */
 __u64 cfg_window_ns = 60ull * 1000000000ull;
 

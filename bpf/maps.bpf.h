@@ -179,6 +179,9 @@ extern const volatile __u64 cfg_run_cgroup_id;	/* run: its own cgroup */
 extern const volatile __u64 cfg_attach_root_id; /* the cgroup the hooks hang off (1: the root) */
 extern const volatile __u32 cfg_payload;	/* enum lw_payload_mode (payload.bpf.h) */
 
+/* fentry with --enforce: skb egress refuses connected UDP's first datagram only. */
+extern const volatile bool cfg_egress_pending_only;
+
 /*
  * Submit flags for an event. The reader is not woken per bulk event (a
  * wakeup costs the watched program); it polls on a timer. But a burst

@@ -442,8 +442,9 @@ int cmd_daemon(int argc, char **argv)
 	err = privilege_drop(s.sensor.libc != NULL, false);
 	if (err)
 		fprintf(stderr, "leakwatch: cannot drop capabilities: %s\n", strerror(-err));
-	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s%s\n", mount,
-		s.sensor.dns_capture, o.common.enforce ? ", enforcing" : "");
+	fprintf(stderr, "leakwatch: watching the host (cgroup %s), DNS capture: %s (%s)%s\n", mount,
+		s.sensor.dns_capture, s.sensor.dns_why ?: "asked for",
+		o.common.enforce ? ", enforcing" : "");
 	cgroup_print_scope(mount, "leakwatch");
 	session_say_payload(&s);
 	if (s.sensor.pins_reused)

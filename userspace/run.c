@@ -387,8 +387,8 @@ int cmd_run(int argc, char **argv)
 	if (cgfd < 0 || !s.opts.run_cgroup_id || session_start(&s, cgfd))
 		goto out_cgroup;
 	/* One line before COMMAND's output: which DNS capture is in use. */
-	fprintf(stderr, "leakwatch run: DNS capture: %s%s%s\n", s.sensor.dns_capture,
-		o.common.enforce ? ", enforcing" : "",
+	fprintf(stderr, "leakwatch run: DNS capture: %s (%s)%s%s\n", s.sensor.dns_capture,
+		s.sensor.dns_why ?: "asked for", o.common.enforce ? ", enforcing" : "",
 		o.common.follow_engines ? ", following containers" : "");
 	session_say_payload(&s);
 	if (s.opts.attach_root_id != 1)

@@ -191,13 +191,13 @@ int sensor_probe_fentry(const char *btf_path)
 }
 
 /*
- * Which backends to try, in order: 1 fentry, 0 skb. auto means skb first
- * and fentry only where skb cannot load. fentry costs less (only UDP pays
- * for it) and passes the kernel matrix's suites on Debian's 6.1 and 6.12
- * (docs/kernels.md; the 6.1 "hang" was a 10 s verifier load per run), but
- * it does not see DNS over TCP and cannot refuse a connected UDP socket's
- * first datagram: auto keeps the backend that sees more.
- * --dns-capture=fentry asks for it.
+ * Which backends to try, in order: 1 fentry, 0 skb. auto takes fentry
+ * wherever the kernel allows fentry programs: it sees what skb sees (UDP
+ * and TCP, IPv4 and IPv6, the first datagram of a connected UDP socket,
+ * refused under --enforce by the skb egress program attached for that
+ * alone) and only UDP sends and receives and DNS-over-TCP sockets pay for
+ * it, where skb runs on every packet of every socket. skb elsewhere, and
+ * as the fallback when fentry fails to load. s->dns_why says why.
  */
 static int backend_order(struct sensor *s, const struct sensor_opts *opts, int order[2])
 {
@@ -206,15 +206,28 @@ static int backend_order(struct sensor *s, const struct sensor_opts *opts, int o
 
 	order[0] = 0;
 	order[1] = 1;
-	if (!strcmp(want, "skb"))
+	if (!strcmp(want, "skb")) {
+		s->dns_why = "asked for";
 		return 1;
+	}
 	probe = sensor_probe_fentry(opts->btf_path);
-	if (strcmp(want, "fentry"))
-		return probe ? 1 : 2;
+	if (strcmp(want, "fentry")) {
+		if (probe) {
+			snprintf(s->why_buf, sizeof(s->why_buf),
+				 "auto: this kernel refuses fentry programs: %s", strerror(-probe));
+			s->dns_why = s->why_buf;
+			return 1;
+		}
+		s->dns_why = "auto: this kernel allows fentry programs";
+		order[0] = 1;
+		order[1] = 0;
+		return 2;
+	}
 	if (probe)
 		return fail(s, probe,
 			    "--dns-capture=fentry: this kernel refuses fentry programs: %s",
 			    strerror(-probe));
+	s->dns_why = "asked for";
 	order[0] = 1;
 	return 1;
 }
@@ -239,8 +252,15 @@ int sensor_load(struct sensor *s, const struct sensor_opts *opts)
 		s->fentry = order[i];
 		s->dns_capture = s->fentry ? "fentry" : "skb";
 		err = load_backend(s, opts);
+		if (!err && s->egress_pending)
+			s->dns_capture = "fentry+skb-egress";
 		if (!err)
 			break;
+		if (!i && n > 1) {
+			snprintf(s->why_buf, sizeof(s->why_buf), "auto: %s failed to load",
+				 s->dns_capture);
+			s->dns_why = s->why_buf;
+		}
 		if (!i) {
 			first_err = err;
 			snprintf(first_msg, sizeof(first_msg), "%s", s->err);
@@ -294,21 +314,32 @@ static int load_backend(struct sensor *s, const struct sensor_opts *opts)
 	return err;
 }
 
-/* The fentry programs are compiled with autoload off ("?" sections). */
-static void set_backend(struct leakwatch_bpf *k, bool fentry)
+/* The fentry programs, compiled with autoload off ("?" sections). */
+#define FENTRY_PROGS(k)                                                                            \
+	{                                                                                          \
+		(k)->progs.lw_fentry_udp_send4, (k)->progs.lw_fentry_udp_send6,                    \
+			(k)->progs.lw_fentry_udp_recv4, (k)->progs.lw_fentry_udp_recv6,            \
+			(k)->progs.lw_fexit_udp_recv4, (k)->progs.lw_fexit_udp_recv6,              \
+			(k)->progs.lw_fentry_tcp_send, (k)->progs.lw_fentry_tcp_recv,              \
+			(k)->progs.lw_fexit_tcp_recv,                                              \
+	}
+
+/* fentry with --enforce keeps the skb egress program, for the first
+ * datagram of connected UDP sockets only (cfg_egress_pending_only). */
+static void set_backend(struct sensor *s, bool enforce)
 {
-	struct bpf_program *fentry_progs[] = {
-		k->progs.lw_fentry_udp_send4, k->progs.lw_fentry_udp_send6,
-		k->progs.lw_fentry_udp_recv4, k->progs.lw_fentry_udp_recv6,
-		k->progs.lw_fexit_udp_recv4,  k->progs.lw_fexit_udp_recv6,
-	};
+	struct leakwatch_bpf *k = s->skel;
+	struct bpf_program *fentry_progs[] = FENTRY_PROGS(k);
 	size_t i;
 
+	s->egress_pending = s->fentry && enforce;
 	for (i = 0; i < sizeof(fentry_progs) / sizeof(fentry_progs[0]); i++)
-		bpf_program__set_autoload(fentry_progs[i], fentry);
-	bpf_map__set_autocreate(k->maps.fentry_recv, fentry);
-	bpf_program__set_autoload(k->progs.lw_dns_egress, !fentry);
-	bpf_program__set_autoload(k->progs.lw_dns_ingress, !fentry);
+		bpf_program__set_autoload(fentry_progs[i], s->fentry);
+	bpf_map__set_autocreate(k->maps.fentry_recv, s->fentry);
+	bpf_map__set_autocreate(k->maps.fentry_tcp_len, s->fentry);
+	k->rodata->cfg_egress_pending_only = s->egress_pending;
+	bpf_program__set_autoload(k->progs.lw_dns_egress, !s->fentry || s->egress_pending);
+	bpf_program__set_autoload(k->progs.lw_dns_ingress, !s->fentry);
 }
 
 /* Does the kernel have tp_btf/sock_send_length (6.3+)? The TLS probes tie
@@ -399,7 +430,7 @@ static int open_and_load(struct sensor *s, const struct sensor_opts *opts)
 	if (!s->skel)
 		return fail(s, -errno, "failed to open the BPF object: %s", strerror(errno));
 	s->skel->rodata->cfg_enforce = opts->enforce;
-	set_backend(s->skel, s->fentry);
+	set_backend(s, opts->enforce);
 	set_payload(s, opts);
 	set_watch_mode(s->skel, opts);
 	s->watch_all = opts->watch_all;
@@ -610,6 +641,14 @@ static int attach_one(struct sensor *s, struct bpf_program *prog, int cgroup_fd)
 /* The libc uprobes: best effort, the wire capture stands without them. */
 static void sensor_attach_libc(struct sensor *s)
 {
+	/* A bench diagnostic (tests/kernels/bench-guest.sh): what the wire
+	 * capture costs without the uprobes. Never for production. */
+	const char *off = getenv("LW_BENCH_NO_LIBC");
+
+	if (off && *off) {
+		fprintf(stderr, "leakwatch: libc probes off (LW_BENCH_NO_LIBC is set)\n");
+		return;
+	}
 	s->libc = libc_probe_new(s->skel, verbose);
 	if (!s->libc)
 		return;
@@ -618,7 +657,9 @@ static void sensor_attach_libc(struct sensor *s)
 		fprintf(stderr, "leakwatch: libc probes off: no C library could be probed; "
 				"names from /etc/hosts and nss are not seen\n");
 	else
-		s->dns_capture = s->fentry ? "fentry+libc" : "skb+libc";
+		s->dns_capture = !s->fentry	   ? "skb+libc" :
+				 s->egress_pending ? "fentry+skb-egress+libc" :
+						     "fentry+libc";
 }
 
 /*
@@ -680,12 +721,13 @@ int sensor_attach(struct sensor *s, int cgroup_fd)
 	if (err)
 		return err;
 	if (s->fentry) {
-		err = attach_one(s, k->progs.lw_fentry_udp_send4, -1);
-		err = err ?: attach_one(s, k->progs.lw_fentry_udp_send6, -1);
-		err = err ?: attach_one(s, k->progs.lw_fentry_udp_recv4, -1);
-		err = err ?: attach_one(s, k->progs.lw_fentry_udp_recv6, -1);
-		err = err ?: attach_one(s, k->progs.lw_fexit_udp_recv4, -1);
-		err = err ?: attach_one(s, k->progs.lw_fexit_udp_recv6, -1);
+		struct bpf_program *fentry_progs[] = FENTRY_PROGS(k);
+		size_t i;
+
+		for (i = 0; !err && i < sizeof(fentry_progs) / sizeof(fentry_progs[0]); i++)
+			err = attach_one(s, fentry_progs[i], -1);
+		if (!err && s->egress_pending)
+			err = attach_one(s, k->progs.lw_dns_egress, cgroup_fd);
 		if (!err && s->payload != LW_PAYLOAD_OFF)
 			err = attach_one(s, k->progs.lw_payload_egress, cgroup_fd);
 	} else {

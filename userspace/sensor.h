@@ -20,7 +20,7 @@ struct ring_buffer;
 struct libc_probe;
 struct tls_probe;
 
-#define SENSOR_MAX_LINKS 16
+#define SENSOR_MAX_LINKS 24
 
 struct sensor_opts {
 	bool enforce;
@@ -46,7 +46,10 @@ struct sensor {
 	struct libc_probe *libc; /* the libc uprobes, or NULL */
 	const char *dns_capture; /* the DNS backends in use: "fentry", "skb+libc"... */
 	bool fentry;		 /* the fentry backend is loaded (else skb) */
-	bool watch_all;		 /* daemon: everything under the attach cgroup */
+	bool egress_pending;	 /* fentry + skb egress for connected UDP (--enforce) */
+	const char *dns_why;	 /* why this backend: "auto: this kernel refuses ..." */
+	char why_buf[160];
+	bool watch_all; /* daemon: everything under the attach cgroup */
 	uint8_t payload;	 /* enum lw_payload_mode in force */
 	bool tls_send_length;	 /* tls: tied by sock_send_length (else time window) */
 	struct tls_probe *tls;	 /* the TLS library probes, or NULL */
@@ -62,9 +65,9 @@ int sensor_probe(struct sensor *s, const struct sensor_opts *opts);
  * -errno (EPERM on kernels that refuse trampolines). */
 int sensor_probe_fentry(const char *btf_path);
 /* Open and load the BPF object, with the DNS backend opts->dns_capture
- * names; "auto" takes fentry when the probe allows it (skb with --enforce,
- * which only skb can apply to connected UDP) and falls back to the other
- * if the first fails to load. */
+ * names; "auto" takes fentry when the probe allows it (with --enforce, the
+ * skb egress program too, for connected UDP sockets' first datagram) and
+ * falls back to the other if the first fails to load. dns_why says why. */
 int sensor_load(struct sensor *s, const struct sensor_opts *opts);
 /* (Re)fill the reserved-suffix and address-class maps from the policy and
  * set the follow-on window. Safe to call again on a loaded sensor. */

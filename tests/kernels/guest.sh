@@ -78,12 +78,18 @@ result() {	# result BACKEND LOGFILE
 }
 
 log=$(mktemp)
-start=$(date +%s)
-timeout "$T" tests/run.sh bpf 2>&1 | tee "$log"
-result bpf-test "$log"
-echo "LWVM-TIME bpf-test $(($(date +%s) - start))s"
+# LW_VM_BENCH=only: the bench alone (no BPF test, no suites).
+bench_only=0
+[ "${LW_VM_BENCH:-0}" = only ] && bench_only=1
+if [ $bench_only = 0 ]; then
+	start=$(date +%s)
+	timeout "$T" tests/run.sh bpf 2>&1 | tee "$log"
+	result bpf-test "$log"
+	echo "LWVM-TIME bpf-test $(($(date +%s) - start))s"
+fi
 
 for b in ${LW_VM_BACKENDS:-auto}; do
+	[ $bench_only = 1 ] && break
 	if [ "$b" != auto ] && ! "$bin" run --dns-capture="$b" -- true >/dev/null 2>&1; then
 		echo "LWVM-RESULT kernel=$release backend=$b: not allowed by this kernel (skipped)"
 		continue
@@ -98,13 +104,19 @@ exec "$bin" "\$c" "\$@"
 EOW
 	chmod +x "$wrap"
 	start=$(date +%s)
+	# The backend's own suites (LW_VM_SUITE_SKB, _FENTRY), else the common ones.
+	suites=${LW_VM_SUITE:-e2e}
+	case "$b" in
+	skb) suites=${LW_VM_SUITE_SKB:-$suites} ;;
+	fentry) suites=${LW_VM_SUITE_FENTRY:-$suites} ;;
+	esac
 	# shellcheck disable=SC2086
-	LW_BIN=$wrap timeout "$T" tests/run.sh ${LW_VM_SUITE:-e2e} 2>&1 | tee "$log"
+	LW_BIN=$wrap timeout "$T" tests/run.sh $suites 2>&1 | tee "$log"
 	result "$b" "$log"
 	echo "LWVM-TIME $b $(($(date +%s) - start))s"
 done
 # LW_VM_BENCH=1: the backends' relative cost on this kernel (ratios only).
-if [ "${LW_VM_BENCH:-0}" = 1 ]; then
+if [ "${LW_VM_BENCH:-0}" != 0 ]; then
 	timeout "$T" bash tests/kernels/bench-guest.sh 2>&1 | sed 's/^/LWVM-BENCH /'
 fi
 kill "$watcher" 2>/dev/null
