@@ -49,10 +49,10 @@ struct sensor {
 	bool egress_pending;	 /* fentry + skb egress for connected UDP (--enforce) */
 	const char *dns_why;	 /* why this backend: "auto: this kernel refuses ..." */
 	char why_buf[160];
-	bool watch_all; /* daemon: everything under the attach cgroup */
-	uint8_t payload;	 /* enum lw_payload_mode in force */
-	bool tls_send_length;	 /* tls: tied by sock_send_length (else time window) */
-	struct tls_probe *tls;	 /* the TLS library probes, or NULL */
+	bool watch_all;	       /* daemon: everything under the attach cgroup */
+	uint8_t payload;       /* enum lw_payload_mode in force */
+	bool tls_send_length;  /* tls: tied by sock_send_length (else time window) */
+	struct tls_probe *tls; /* the TLS library probes, or NULL */
 	char err[512];
 	bool pins_reused; /* state maps came from an earlier daemon */
 	int pin_fd;	  /* the pin directory's lock, or 0 */
