@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """leakwatch benchmark report: reads bench/run.sh's raw results and prints
 the tables (paired median ratios to no sensor, A/A control, floor-relative
-and peer-relative costs, targets of design.md §8, sensor resources,
+and peer-relative costs, the performance budget's targets, sensor resources,
 per-program run time, throughput, memory).
 
     bench/report.py RESULTS_DIR [--markdown]
@@ -261,7 +261,7 @@ def main():
 
     # 7. targets
     p("")
-    p("7. Targets (design.md §8, skb backend; the only DNS backend this kernel allows)")
+    p("7. Targets (the performance budget, skb backend; the only DNS backend this kernel allows)")
     rows = []
 
     def target(name, val, limit, ok, note=""):

@@ -80,7 +80,7 @@ static __always_inline __u16 dns_u16(const struct lw_scratch *s, __u32 off)
 }
 
 /* Queries for these families open a follow-on window by themselves: the
- * names have no legitimate production use (design.md §2). */
+ * names have no legitimate production use (README, Configuration: the families). */
 static __always_inline bool family_suspicious(__u8 family)
 {
 	return family == LW_FAMILY_NXDOMAIN || family == LW_FAMILY_IANA;

@@ -33,7 +33,7 @@
 #define LW_ADDRCLASS_ENTRIES 512
 #define LW_RINGBUF_BYTES (4u << 20)
 
-/* What a correct answer for a reserved suffix looks like (design.md §2). */
+/* What a correct answer for a reserved suffix looks like (README, Configuration: the families). */
 enum lw_family {
 	LW_FAMILY_NONE = 0,
 	LW_FAMILY_NXDOMAIN, /* no DNS answer is ever right */

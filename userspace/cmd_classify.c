@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * `leakwatch classify [--config FILE] NAME|ADDRESS...`: what the policy says
- * of each argument, one JSON object per line (design.md §5). Offline: no
+ * of each argument, one JSON object per line (README, Offline: classify and policy). Offline: no
  * privileges, no BPF, so scripts and CI can ask the same policy the sensor
  * uses.
  */

@@ -22,7 +22,7 @@
 #define OCSF_CATEGORY_NETWORK 4
 
 enum output_format {
-	FORMAT_JSON = 0, /* design.md §6 */
+	FORMAT_JSON = 0, /* README, The report (JSON lines) */
 	FORMAT_OCSF,
 };
 

@@ -11,7 +11,7 @@
 #include "policy.h"
 
 /*
- * The family says what a correct answer looks like (design.md §2):
+ * The family says what a correct answer looks like (README, Configuration: the families):
  * names that are not DNS at all or never delegated are nxdomain; names
  * served by the site are local; example.com/net/org really resolve (iana).
  */

@@ -73,7 +73,7 @@ static void json_process(struct json *j, const struct tproc *p)
 	kv_string_or_null(j, "cgroup", ident ? info->cgroup : NULL);
 	kv_string_or_null(j, "container_id", ident ? info->container_id : NULL);
 	kv_string_or_null(j, "pod_uid", ident ? info->pod_uid : NULL);
-	/* additive (design.md §6): what the cgroup path also says, where it
+	/* additive (README, The report): what the cgroup path also says, where it
 	 * was read, the engine's names, the pid namespace */
 	kv_string_or_null(j, "container_runtime", ident ? info->runtime : NULL);
 	kv_string_or_null(j, "pod_qos", ident ? info->qos : NULL);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Reporters: JSON lines exactly as design.md §6 (report, event, summary)
+ * Reporters: JSON lines exactly as README "The report (JSON lines)" states (report, event, summary)
  * and a readable text report for people. Every string goes through the JSON
  * writer's or text_escape()'s escaping: comm, cmdline and DNS names are
  * chosen by whoever is being watched.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The verdict engine (design.md §3) over a table of processes. The kernel
+ * The verdict engine (the verdict kinds of README) over a table of processes. The kernel
  * has already decided what is evidence (it emits nothing for untainted
  * processes); this side re-parses the DNS payloads in full, classifies
  * addresses with the complete policy, and names every verdict.

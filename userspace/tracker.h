@@ -2,8 +2,8 @@
 /*
  * The process table and the verdict engine. Events from the kernel are
  * folded into one record per process (tgid + start time): the reserved
- * names it looked up, where its traffic went, and the verdicts of
- * design.md §3. Reporters read these records; nothing here writes output.
+ * names it looked up, where its traffic went, and the verdicts (the kinds
+ * README describes). Reporters read these records; nothing here writes output.
  */
 #ifndef __LW_TRACKER_H
 #define __LW_TRACKER_H
