@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""Answer questions about a leakwatch JSON-lines report (design.md §6).
+"""Answer questions about a leakwatch JSON-lines report (README "The report").
 
 Usage: check_report.py REPORT QUERY [OPTIONS]
 

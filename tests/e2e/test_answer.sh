@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# answer and resolver verdicts (design.md §3), and dig.
+# answer and resolver verdicts (README's verdicts), and dig.
 #
 # dig sends its own queries (no getaddrinfo, no libc uprobe) and never
 # connects to what it got, so a dig run cannot produce direct or follow-on

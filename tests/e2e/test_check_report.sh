@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
 # The report checker itself (check_report.py), on fixtures shaped like
-# design.md §6 and on broken ones: a checker that says yes to everything
+# README "The report" and on broken ones: a checker that says yes to everything
 # would make every end-to-end test worthless. Needs no root.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

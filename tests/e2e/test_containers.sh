@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# Container and pod attribution (design.md §6 process.container_id,
+# Container and pod attribution (README "The report" process.container_id,
 # pod_uid; and the additive container_runtime, pod_qos), end to end: with
 # `leakwatch daemon` running, the test makes real cgroup v2 directories
 # named the way container runtimes and the kubelet name theirs, moves a

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# `leakwatch daemon` (design.md §5): the whole host is watched, an `event`
+# `leakwatch daemon` (README "Usage"): the whole host is watched, an `event`
 # line per verdict as it is made, a `report` per process at its exit,
 # reports for the living on SIGUSR1, SIGHUP reloads the config, and a
 # `summary` last at SIGTERM. The daemon sees every process on the host, so

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# The seed incident (design.md §1, §3 follow-on): a client looks up
+# The seed incident (README: the example.com incident, follow-on): a client looks up
 # autodiscover.example.com, fetches its configuration over HTTP from a local
 # server (127.0.0.1 in the namespace), then connects to the third-party IMAP
 # host it names, imapgms.jnet.sei.co.jp -> 133.242.1.10:993 (global; the

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# direct (design.md §3): traffic to a global address that came back in an
+# direct (README's verdicts): traffic to a global address that came back in an
 # answer to a reserved name. The namespace's dnsmasq answers reserved names
 # with addresses in 198.18.0.0/15, which $LW_CONF declares global; the
 # namespace has no route, so every connect fails with ENETUNREACH (the cgroup

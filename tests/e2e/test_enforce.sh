@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# --enforce (design.md §5, bpf/dest.bpf.h), in `run` and in `daemon` mode:
+# --enforce (README "Usage", bpf/dest.bpf.h), in `run` and in `daemon` mode:
 # traffic to a global address answered to a reserved query (a `direct`
 # case) is refused in the kernel with EPERM and reported "blocked": true;
 # everything else goes as it would without the sensor:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# leakwatch run's exit status (design.md §5): the command's own, 3 on a
+# leakwatch run's exit status (README "Usage"): the command's own, 3 on a
 # verdict at or above --fail-on (default medium), --leak-exit-code N instead
 # of 3, --fail-on none never fails; and the report is still written.
 # shellcheck disable=SC2016 # the sh -c scripts expand their own $0

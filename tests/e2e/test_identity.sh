@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# Process identity (design.md §2): a process is its thread group (tgid +
+# Process identity (README): a process is its thread group (tgid +
 # start time). A thread other than the leader doing the lookup, another
 # doing the connect, and a process that looks up then exec()s another
 # program (new comm and exe, same tgid and start time) must all be caught

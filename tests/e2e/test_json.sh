@@ -3,7 +3,7 @@
 #
 # Every line of the report is valid JSON (UTF-8, one object with "type",
 # the summary last) whatever the bytes in comm, cmdline and DNS names
-# (design.md §6: escape, replace invalid UTF-8).
+# (README "The report": escape, replace invalid UTF-8).
 # shellcheck disable=SC2016 # the sh -c scripts expand their own variables
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

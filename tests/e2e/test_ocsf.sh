@@ -5,7 +5,7 @@
 # Network Activity (4001, Open) for direct/follow-on and DNS Activity
 # (4003, Query) for resolver/answer; `run --report` writes one event per
 # verdict then the summary, the daemon an event per verdict as it is made.
-# The default (and `--format json`) stays the design.md §6 report.
+# The default (and `--format json`) stays the README "The report" report.
 # Events are checked by check_ocsf.py (standard library only).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# What must stay quiet (design.md §3 "Not leaks"): no verdict, and
+# What must stay quiet (README "Not leaks"): no verdict, and
 # leakwatch's exit status is the command's own (learned by running the same
 # command in the namespace without leakwatch first).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
