@@ -24,6 +24,7 @@
 #include "libc_probe.h"
 #include "tls_probe.h"
 #include "pin.h"
+#include "proc.h"
 #include "sensor.h"
 
 static bool verbose;
@@ -396,12 +397,12 @@ static bool v1_memory_mounted(void)
 }
 
 /* The inode of leakwatch's pid namespace, 0 when it is the initial one
- * (PROC_PID_INIT_INO): the kernel then translates pids for our /proc. */
+ * (proc_pidns_initial()): the kernel then translates pids for our /proc. */
 static uint32_t pidns_ino(void)
 {
 	struct stat st;
 
-	if (stat("/proc/self/ns/pid", &st) || st.st_ino == 0xEFFFFFFCu)
+	if (proc_pidns_initial() || stat("/proc/self/ns/pid", &st))
 		return 0;
 	return (uint32_t)st.st_ino;
 }
