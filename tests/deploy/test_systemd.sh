@@ -262,10 +262,15 @@ if wait_journal 1 'leakwatch: watching the host'; then
 		if not p:
 		    bad.append("no report of lwc-first")
 		else:
-		    if "/usr/local/bin/lwc-first" not in (p.get("cmdline") or []):
+		    # /proc read in time (a loaded host may lose that race): then the
+		    # details must be the client's own, never another process's
+		    read = not p.get("exited_before_read")
+		    if read and "/usr/local/bin/lwc-first" not in (p.get("cmdline") or []):
 		        bad.append(f"cmdline {p.get('cmdline')}")
-		    if not (p.get("exe") or "").startswith("/usr/bin/python3"):
+		    if read and not (p.get("exe") or "").startswith("/usr/bin/python3"):
 		        bad.append(f"exe {p.get('exe')}")
+		    if not read and (p.get("exe") or p.get("cmdline")):
+		        bad.append(f"gone before /proc was read, yet exe {p.get('exe')}")
 		    if not p.get("host_pid") or p["host_pid"] == p["pid"]:
 		        bad.append(f"pid {p['pid']} host_pid {p.get('host_pid')}: not translated")
 		print("; ".join(bad))
