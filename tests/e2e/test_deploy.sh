@@ -442,9 +442,10 @@ client_nobody()
 		"$LW_HELPERS/tcp-connect" 2>/dev/null)
 }
 
-# The same, until its report says /proc was read before it exited (on a
-# loaded machine the client can be gone first: then exe says nothing about
-# capabilities). At most 5 tries; the daemon must be running.
+# The same, until its report says /proc was read before it exited, cmdline
+# included (on a loaded machine the client can be gone first, or caught
+# mid-exit: then exe says nothing about capabilities). At most 5 tries; the
+# daemon must be running.
 client_nobody_read()
 {
 	local r
@@ -456,7 +457,10 @@ import json, sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
     if o.get("type") == "report" and o["process"]["pid"] == int(sys.argv[2]):
-        print(o["process"]["exited_before_read"]); break' "$D_OUT" "$C_PID" 2>/dev/null)
+        p = o["process"]
+        # cmdline needs no capability: empty, the process was caught
+        # mid-exit, and its exe says nothing about capabilities either
+        print(p["exited_before_read"] or not p.get("cmdline")); break' "$D_OUT" "$C_PID" 2>/dev/null)
 			[ -n "$r" ] && break
 			sleep 0.1
 		done
