@@ -35,20 +35,29 @@ done
 lw_end
 
 # A process looks up leak.example.net (198.18.0.7, global in this config),
-# then waits for the restart before it connects.
+# says so, then connects only once told the second daemon is watching:
+# files, not sleeps, so a loaded host cannot reorder the steps.
 # shellcheck disable=SC2016
 ip netns exec "$LW_NS" "$LW_PY" -c '
-import socket, sys, time
+import os, socket, sys, time
+looked, go = sys.argv[1], sys.argv[2]
 sa = socket.getaddrinfo("leak.example.net", 443, socket.AF_INET, socket.SOCK_STREAM)[0][4]
-time.sleep(4)
+open(looked, "w").close()
+for _ in range(600):
+    if os.path.exists(go):
+        break
+    time.sleep(0.05)
 s = socket.socket()
 try:
     s.connect(sa)
 except OSError:
     pass
-' &
+' "$LW_TMP/looked" "$LW_TMP/go" &
 client=$!
-sleep 1
+for _ in $(seq 200); do
+	[ -e "$LW_TMP/looked" ] && break
+	sleep 0.05
+done
 
 lw_begin restart-second-daemon-refused
 "$LW_BIN" daemon --pin-dir "$pins" --output "$LW_TMP/x.jsonl" 2>"$LW_TMP/x.err" </dev/null
@@ -62,8 +71,14 @@ wait "$dpid"
 lw_begin restart-state-survives
 start_daemon "$LW_TMP/b.jsonl" "$LW_TMP/b.err" || _lw_because "did not restart: $(head -c 200 "$LW_TMP/b.err")"
 grep -q 'resumed the state pinned' "$LW_TMP/b.err" || _lw_because "no 'resumed' line"
+[ -e "$LW_TMP/looked" ] || _lw_because "the client never looked the name up"
+touch "$LW_TMP/go"
 wait "$client"
-sleep 1
+# The daemon writes the event after its ring buffer poll: wait for it.
+for _ in $(seq 200); do
+	grep -q '198.18.0.7' "$LW_TMP/b.jsonl" 2>/dev/null && break
+	sleep 0.05
+done
 lw_expect "$LW_TMP/b.jsonl" has-verdict --type event --pid "$client" --kind direct --address 198.18.0.7 \
 	--port 443
 lw_end
