@@ -438,11 +438,21 @@ lw_expect_rc()	# STATUS: leakwatch's (or the command's) exit status
 	fi
 }
 
+# A daemon writes its report while the test reads it, and a loaded host can
+# be seconds late: a has-* query (what is there only grows) is asked again
+# for up to LW_EXPECT_WAIT seconds before it fails. Queries that something
+# is absent are asked once; they would pass early for the wrong reason.
+LW_EXPECT_WAIT=${LW_EXPECT_WAIT:-5}
 lw_expect()	# REPORT QUERY ARGS...: a check_report.py query must hold
 {
-	local out
+	local out tries=1 i
 	_lw_report=$1
-	out=$(lw_report "$@" 2>&1) || _lw_because "${out:-check_report.py $2 failed}"
+	case $2 in has-*) tries=$((LW_EXPECT_WAIT * 10)) ;; esac
+	for ((i = 1; i <= tries; i++)); do
+		out=$(lw_report "$@" 2>&1) && return 0
+		[ "$i" -lt "$tries" ] && sleep 0.1
+	done
+	_lw_because "${out:-check_report.py $2 failed}"
 }
 
 lw_expect_out()	# REGEX: the command's output (not leakwatch's) matches
