@@ -13,16 +13,16 @@
 #include "dns_build.h"
 #include "addr.h"
 #include "policy.h"
-#include "tracker.h"
+#include "verdict.h"
 
 #define SEC 1000000000ull
 #define PID_BASE 0x7ff00000u
 
 static struct policy pol;
-static struct tracker *trk;
+static struct verdict_engine *trk;
 static unsigned int n_verdicts;
 
-static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *v)
+static void on_verdict(void *ctx, const struct watched_proc *p, const struct verdict *v)
 {
 	(void)ctx;
 	(void)p;
@@ -47,13 +47,13 @@ static bool setup(void)
 		if (!ASSERT_OK(policy_apply_line(&pol, lines[i], err, sizeof(err)), err))
 			return false;
 	n_verdicts = 0;
-	trk = tracker_new(&pol, on_verdict, NULL);
+	trk = verdict_engine_new(&pol, on_verdict, NULL);
 	return ASSERT_NOT_NULL(trk, "tracker_new");
 }
 
 static void teardown(void)
 {
-	tracker_free(trk);
+	verdict_engine_free(trk);
 	trk = NULL;
 	policy_free(&pol);
 }
@@ -92,7 +92,7 @@ static void libc_lookup(uint32_t pid, uint64_t t, const char *name, const char *
 		v4(addr, e.addrs[0]);
 		e.n_addrs = 1;
 	}
-	ASSERT_OK(tracker_handle(trk, &e, sizeof(e)), "libc event");
+	ASSERT_OK(verdict_engine_handle(trk, &e, sizeof(e)), "libc event");
 }
 
 /* A DNS query for name sent to resolver:53. */
@@ -115,7 +115,7 @@ static void dns_query(uint32_t pid, uint64_t t, const char *name, const char *re
 	e.flags = LW_DNS_RESERVED;
 	e.suffix_id = s ? (uint32_t)(s - pol.suffixes) : ~0u;
 	e.family = s ? s->family : 0;
-	ASSERT_OK(tracker_handle(trk, &e, sizeof(e)), "dns event");
+	ASSERT_OK(verdict_engine_handle(trk, &e, sizeof(e)), "dns event");
 }
 
 static void connect_to(uint32_t pid, uint64_t t, const char *addr, uint16_t port, uint8_t flags)
@@ -130,20 +130,20 @@ static void connect_to(uint32_t pid, uint64_t t, const char *addr, uint16_t port
 	e.flags = flags | LW_CONN_GLOBAL;
 	if (flags & LW_CONN_IN_ANSWERS)
 		e.answer.owner.tgid = pid;
-	ASSERT_OK(tracker_handle(trk, &e, sizeof(e)), "connect event");
+	ASSERT_OK(verdict_engine_handle(trk, &e, sizeof(e)), "connect event");
 }
 
-static struct tproc *find(uint32_t pid)
+static struct watched_proc *find(uint32_t pid)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 
-	for (p = tracker_first(trk); p; p = tracker_next(trk, p))
+	for (p = verdict_engine_first(trk); p; p = verdict_engine_next(trk, p))
 		if (p->tgid == pid)
 			return p;
 	return NULL;
 }
 
-static const struct tdest *dest(const struct tproc *p, const char *addr)
+static const struct destination *dest(const struct watched_proc *p, const char *addr)
 {
 	uint8_t a[16];
 	size_t i;
@@ -155,7 +155,7 @@ static const struct tdest *dest(const struct tproc *p, const char *addr)
 	return NULL;
 }
 
-static unsigned int kinds(const struct tproc *p, uint8_t kind)
+static unsigned int kinds(const struct watched_proc *p, uint8_t kind)
 {
 	unsigned int n = 0;
 	size_t i;
@@ -170,8 +170,8 @@ static unsigned int kinds(const struct tproc *p, uint8_t kind)
 static void test_allowed_direct_and_window(void)
 {
 	const uint32_t pid = PID_BASE + 1;
-	const struct tdest *d;
-	struct tproc *p;
+	const struct destination *d;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
@@ -189,8 +189,8 @@ static void test_allowed_direct_and_window(void)
 	ASSERT_TRUE(d && d->global && d->verdict == VERDICT_NONE, "answer: verdict null");
 	d = dest(p, "198.18.0.30");
 	ASSERT_TRUE(d && d->verdict == VERDICT_NONE, "window of an allowed name: none");
-	ASSERT_TRUE(tproc_has_findings(p), "still reported (names[])");
-	ASSERT_EQ(tproc_max_severity(p), SEV_NONE, "nothing to fail on");
+	ASSERT_TRUE(watched_proc_has_findings(p), "still reported (names[])");
+	ASSERT_EQ(watched_proc_max_severity(p), SEV_NONE, "nothing to fail on");
 out:
 	teardown();
 }
@@ -200,8 +200,8 @@ out:
 static void test_not_allowed_still_leaks(void)
 {
 	const uint32_t pid = PID_BASE + 2, other = PID_BASE + 3;
-	const struct tdest *d;
-	struct tproc *p;
+	const struct destination *d;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
@@ -231,8 +231,8 @@ out:
 static void test_window_not_extended_by_allowed(void)
 {
 	const uint32_t pid = PID_BASE + 4;
-	const struct tdest *d;
-	struct tproc *p;
+	const struct destination *d;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
@@ -256,7 +256,7 @@ out:
 static void test_allowed_answer_and_resolver(void)
 {
 	const uint32_t pid = PID_BASE + 5;
-	struct tproc *p;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;

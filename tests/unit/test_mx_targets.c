@@ -16,13 +16,13 @@
 #include "dns_build.h"
 #include "addr.h"
 #include "policy.h"
-#include "tracker.h"
+#include "verdict.h"
 
 #define SEC 1000000000ull
 #define PID_BASE 0x7fe00000u
 
 static struct policy pol;
-static struct tracker *trk;
+static struct verdict_engine *trk;
 
 static bool setup(void)
 {
@@ -32,13 +32,13 @@ static bool setup(void)
 		return false;
 	if (!ASSERT_OK(policy_apply_line(&pol, "global = 198.18.0.0/15", err, sizeof(err)), err))
 		return false;
-	trk = tracker_new(&pol, NULL, NULL);
+	trk = verdict_engine_new(&pol, NULL, NULL);
 	return ASSERT_NOT_NULL(trk, "tracker_new");
 }
 
 static void teardown(void)
 {
-	tracker_free(trk);
+	verdict_engine_free(trk);
 	trk = NULL;
 	policy_free(&pol);
 }
@@ -86,7 +86,7 @@ static void response(uint32_t pid, uint64_t t, const char *name, uint16_t qtype,
 	e.flags = reserved ? LW_DNS_RESERVED : LW_DNS_TAINTED_OWNER;
 	e.suffix_id = s ? (uint32_t)(s - pol.suffixes) : ~0u;
 	e.family = s ? s->family : 0;
-	ASSERT_OK(tracker_handle(trk, &e, sizeof(e)), "dns response");
+	ASSERT_OK(verdict_engine_handle(trk, &e, sizeof(e)), "dns response");
 }
 
 /* The C library resolved an ordinary name (the process is in a window). */
@@ -101,7 +101,7 @@ static void libc_ordinary(uint32_t pid, uint64_t t, const char *name, const char
 	e.func = LW_LIBC_GETADDRINFO;
 	ASSERT_OK(addr_parse(addr, e.addrs[0]), addr);
 	e.n_addrs = 1;
-	ASSERT_OK(tracker_handle(trk, &e, sizeof(e)), "libc event");
+	ASSERT_OK(verdict_engine_handle(trk, &e, sizeof(e)), "libc event");
 }
 
 static void connect_to(uint32_t pid, uint64_t t, const char *addr, uint16_t port)
@@ -114,20 +114,20 @@ static void connect_to(uint32_t pid, uint64_t t, const char *addr, uint16_t port
 	e.port = port;
 	e.proto = IPPROTO_TCP;
 	e.flags = LW_CONN_IN_WINDOW | LW_CONN_GLOBAL;
-	ASSERT_OK(tracker_handle(trk, &e, sizeof(e)), "connect event");
+	ASSERT_OK(verdict_engine_handle(trk, &e, sizeof(e)), "connect event");
 }
 
-static struct tproc *find(uint32_t pid)
+static struct watched_proc *find(uint32_t pid)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 
-	for (p = tracker_first(trk); p; p = tracker_next(trk, p))
+	for (p = verdict_engine_first(trk); p; p = verdict_engine_next(trk, p))
 		if (p->tgid == pid)
 			return p;
 	return NULL;
 }
 
-static const struct tverdict *verdict(const struct tproc *p, uint8_t kind)
+static const struct verdict *verdict(const struct watched_proc *p, uint8_t kind)
 {
 	size_t i;
 
@@ -142,8 +142,8 @@ static const struct tverdict *verdict(const struct tproc *p, uint8_t kind)
 static void test_mx_chain_same_process(void)
 {
 	const uint32_t pid = PID_BASE + 1;
-	const struct tverdict *v;
-	struct tproc *p;
+	const struct verdict *v;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
@@ -173,8 +173,8 @@ out:
 static void test_srv_chain_other_process(void)
 {
 	const uint32_t asker = PID_BASE + 2, user = PID_BASE + 3;
-	const struct tverdict *v;
-	struct tproc *p;
+	const struct verdict *v;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
@@ -200,7 +200,7 @@ out:
 static void test_null_mx_quiet(void)
 {
 	const uint32_t pid = PID_BASE + 4;
-	struct tproc *p;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
