@@ -116,7 +116,8 @@ $(BIN): $(OUTPUT)/main.o $(USER_OBJS)
 	$(Q)$(CC) $(LDFLAGS) $^ $(USER_LIBS) -o $@
 
 # --- tests -------------------------------------------------------------------
-$(OUTPUT)/tests/%: tests/unit/%.c tests/test.h $(USER_OBJS) | $(OUTPUT)/tests
+# (tests/unit/*.h: harnesses the unit tests share, e.g. engine_harness.h)
+$(OUTPUT)/tests/%: tests/unit/%.c tests/test.h $(wildcard tests/unit/*.h) $(USER_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests $(LDFLAGS) $< $(USER_OBJS) $(USER_LIBS) -o $@
 
@@ -240,7 +241,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
 
 FORMAT_SRCS = $(wildcard bpf/*.c bpf/*.h headers/*.h userspace/*.c userspace/*.h \
-	tests/*.h tests/unit/*.c tests/bpf/*.c tests/bpf/*.h tests/fuzz/*.c tests/helpers/*.c \
+	tests/*.h tests/unit/*.c tests/unit/*.h tests/bpf/*.c tests/bpf/*.h tests/fuzz/*.c tests/helpers/*.c \
 	tests/helpers/*/*.c)
 
 .PHONY: format

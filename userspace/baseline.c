@@ -58,7 +58,7 @@ static struct entry *entry_get(struct entries *es, const char *line)
 }
 
 /* "direct (high) of leak.example.net, seen in tcp-connect pid 123 at ..." */
-static void describe(char *buf, size_t len, const struct tproc *p, const struct tverdict *v,
+static void describe(char *buf, size_t len, const struct watched_proc *p, const struct verdict *v,
 		     const char *when)
 {
 	char comm[LW_COMM_LEN * 4 + 1], name[DNS_TEXT_MAX * 4];
@@ -74,16 +74,16 @@ static void describe(char *buf, size_t len, const struct tproc *p, const struct 
 		 severity_name(v->severity), name, comm, p->tgid, when);
 }
 
-static int collect(struct tracker *t, struct entries *es, const char *when)
+static int collect(struct verdict_engine *t, struct entries *es, const char *when)
 {
 	char line[DNS_TEXT_MAX + 32];
-	struct tproc *p;
+	struct watched_proc *p;
 	size_t i;
 
-	for (p = tracker_first(t); p; p = tracker_next(t, p)) {
+	for (p = verdict_engine_first(t); p; p = verdict_engine_next(t, p)) {
 		for (i = 0; i < p->n_verdicts; i++) {
-			const struct tverdict *v = &p->verdicts[i];
-			const struct tdest *d = ci_verdict_dest(p, v);
+			const struct verdict *v = &p->verdicts[i];
+			const struct destination *d = ci_verdict_dest(p, v);
 			struct entry *e;
 
 			ci_allow_line(v->kind, v->name, d ? d->name : NULL, v->addr, v->has_addr,
@@ -180,7 +180,7 @@ static void header(FILE *out, const struct ci_run *r, const char *when)
 	      out);
 }
 
-int baseline_write(struct tracker *t, const struct ci_run *r)
+int baseline_write(struct verdict_engine *t, const struct ci_run *r)
 {
 	const char *path = r->opts->baseline;
 	struct entries es = { 0 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * run's CI outputs (ci_report.h): GitHub workflow commands, a Markdown step
- * summary and JUnit XML, all from the tracker's records once COMMAND has
+ * summary and JUnit XML, all from the process table's records once COMMAND has
  * exited, and the "to allow" line every finding carries.
  *
  * Every string from a watched process (comm, cmdline, DNS names) is first
@@ -147,12 +147,12 @@ void ci_iso_time(char *buf, size_t len, bool zone)
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, zone ? "Z" : "");
 }
 
-const char *ci_comm(const struct tproc *p)
+const char *ci_comm(const struct watched_proc *p)
 {
 	return p->info_read ? p->info.comm : p->comm;
 }
 
-const char *ci_cmdline_head(const struct tproc *p, char *buf, size_t len)
+const char *ci_cmdline_head(const struct watched_proc *p, char *buf, size_t len)
 {
 	char raw[CMDLINE_HEAD] = "";
 	size_t i, n, total;
@@ -215,7 +215,7 @@ const char *ci_allow_line(uint8_t kind, const char *reserved, const char *dest_n
 	return buf;
 }
 
-void ci_text_hint(FILE *out, const struct tproc *p, uint8_t kind, const char *reserved,
+void ci_text_hint(FILE *out, const struct watched_proc *p, uint8_t kind, const char *reserved,
 		  const char *dest_name, const uint8_t addr[16], bool has_addr)
 {
 	char line[NAME_TEXT], comm[LW_COMM_LEN * 4 + 1];
@@ -233,14 +233,14 @@ void ci_text_hint(FILE *out, const struct tproc *p, uint8_t kind, const char *re
 			p->tgid, comm);
 }
 
-const struct tdest *ci_verdict_dest(const struct tproc *p, const struct tverdict *v)
+const struct destination *ci_verdict_dest(const struct watched_proc *p, const struct verdict *v)
 {
 	size_t i;
 
 	if (v->kind != VERDICT_DIRECT && v->kind != VERDICT_FOLLOW_ON)
 		return NULL;
 	for (i = 0; i < p->n_dests; i++) {
-		const struct tdest *d = &p->dests[i];
+		const struct destination *d = &p->dests[i];
 
 		if (d->verdict == v->kind && d->port == v->port && !memcmp(d->addr, v->addr, 16))
 			return d;
@@ -248,14 +248,15 @@ const struct tdest *ci_verdict_dest(const struct tproc *p, const struct tverdict
 	return NULL;
 }
 
-static void finding_init(struct ci_finding *f, const struct tproc *p, const struct tverdict *v)
+static void finding_init(struct ci_finding *f, const struct watched_proc *p,
+			 const struct verdict *v)
 {
 	f->p = p;
 	f->v = v;
 	f->d = ci_verdict_dest(p, v);
 }
 
-static bool fails(const struct ci_run *r, const struct tverdict *v)
+static bool fails(const struct ci_run *r, const struct verdict *v)
 {
 	return r->fail_on != SEV_NONE && v->severity >= r->fail_on;
 }
@@ -308,8 +309,8 @@ static void finding_text(FILE *out, const struct ci_finding *f)
 {
 	char name[NAME_TEXT], dname[NAME_TEXT], dest[ADDR_STRLEN + 8], line[NAME_TEXT];
 	char comm[LW_COMM_LEN * 4 + 1], cmd[CMDLINE_HEAD * 4 + 8];
-	const struct tdest *d = f->d;
-	const struct tproc *p = f->p;
+	const struct destination *d = f->d;
+	const struct watched_proc *p = f->p;
 	const char *rn;
 
 	rn = reserved_text(f, name, sizeof(name));
@@ -385,13 +386,13 @@ static void gh_annotation(FILE *out, const struct ci_finding *f, const struct ci
 	free(msg);
 }
 
-static void gh_annotations(FILE *out, struct tracker *t, const struct ci_run *r)
+static void gh_annotations(FILE *out, struct verdict_engine *t, const struct ci_run *r)
 {
 	struct ci_finding f;
-	struct tproc *p;
+	struct watched_proc *p;
 	size_t i;
 
-	for (p = tracker_first(t); p; p = tracker_next(t, p)) {
+	for (p = verdict_engine_first(t); p; p = verdict_engine_next(t, p)) {
 		for (i = 0; i < p->n_verdicts; i++) {
 			finding_init(&f, p, &p->verdicts[i]);
 			gh_annotation(out, &f, r);
@@ -435,16 +436,16 @@ struct counts {
 	unsigned long processes, leaking, failing;
 };
 
-static void count(struct tracker *t, const struct ci_run *r, struct counts *c)
+static void count(struct verdict_engine *t, const struct ci_run *r, struct counts *c)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
-	for (p = tracker_first(t); p; p = tracker_next(t, p)) {
+	for (p = verdict_engine_first(t); p; p = verdict_engine_next(t, p)) {
 		bool fail = false;
 
-		if (!tproc_has_findings(p))
+		if (!watched_proc_has_findings(p))
 			continue;
 		c->processes++;
 		c->leaking += p->n_verdicts > 0;
@@ -507,7 +508,7 @@ static void md_row(FILE *out, const struct ci_finding *f, const struct ci_run *r
 		fputs(" | no config line (not a plain host name) |\n", out);
 }
 
-static void md_process(FILE *out, const struct tproc *p, const struct ci_run *r)
+static void md_process(FILE *out, const struct watched_proc *p, const struct ci_run *r)
 {
 	char comm[LW_COMM_LEN * 4 + 1], cmd[CMDLINE_HEAD * 4 + 8];
 	struct ci_finding f;
@@ -527,12 +528,12 @@ static void md_process(FILE *out, const struct tproc *p, const struct ci_run *r)
 	fputc('\n', out);
 }
 
-static int write_step_summary(const char *path, struct tracker *t, const struct summary *sum,
+static int write_step_summary(const char *path, struct verdict_engine *t, const struct summary *sum,
 			      const struct ci_run *r)
 {
 	FILE *out = open_out("--step-summary", path, true);
 	struct counts c;
-	struct tproc *p;
+	struct watched_proc *p;
 
 	if (!out)
 		return 1;
@@ -554,7 +555,7 @@ static int write_step_summary(const char *path, struct tracker *t, const struct 
 		incomplete_lines(out, sum, "- ", md_str);
 		fputc('\n', out);
 	}
-	for (p = tracker_first(t); p; p = tracker_next(t, p))
+	for (p = verdict_engine_first(t); p; p = verdict_engine_next(t, p))
 		if (p->n_verdicts)
 			md_process(out, p, r);
 	return close_out("--step-summary", path, out);
@@ -602,7 +603,8 @@ static void xml_finding(FILE *out, const struct ci_finding *f)
 	free(text);
 }
 
-static void xml_findings(FILE *out, const struct tproc *p, const struct ci_run *r, bool failing)
+static void xml_findings(FILE *out, const struct watched_proc *p, const struct ci_run *r,
+			 bool failing)
 {
 	struct ci_finding f;
 	bool first = true;
@@ -620,10 +622,10 @@ static void xml_findings(FILE *out, const struct tproc *p, const struct ci_run *
 	}
 }
 
-static void xml_testcase(FILE *out, const struct tproc *p, const struct ci_run *r)
+static void xml_testcase(FILE *out, const struct watched_proc *p, const struct ci_run *r)
 {
 	char comm[LW_COMM_LEN * 4 + 1], cmd[CMDLINE_HEAD * 4 + 8], name[NAME_TEXT * 2];
-	const struct tverdict *first = NULL;
+	const struct verdict *first = NULL;
 	struct ci_finding f;
 	bool below = false;
 	size_t i, n_fail = 0;
@@ -701,14 +703,14 @@ static void suite_name(FILE *out, const struct ci_run *r)
 	}
 }
 
-static int write_junit(const char *path, struct tracker *t, const struct summary *sum,
+static int write_junit(const char *path, struct verdict_engine *t, const struct summary *sum,
 		       const struct ci_run *r)
 {
 	FILE *out = open_out("--junit", path, false);
 	char now[32], host[HOST_NAME_MAX + 1] = "";
 	unsigned long tests, failures;
 	struct counts c;
-	struct tproc *p;
+	struct watched_proc *p;
 
 	if (!out)
 		return 1;
@@ -731,8 +733,8 @@ static int write_junit(const char *path, struct tracker *t, const struct summary
 	xml_str(out, host, true);
 	fputs("\">\n", out);
 	xml_properties(out, sum, &c, r);
-	for (p = tracker_first(t); p; p = tracker_next(t, p))
-		if (tproc_has_findings(p))
+	for (p = verdict_engine_first(t); p; p = verdict_engine_next(t, p))
+		if (watched_proc_has_findings(p))
 			xml_testcase(out, p, r);
 	xml_watch_case(out, sum, r);
 	fputs("    <system-out/>\n    <system-err/>\n  </testsuite>\n</testsuites>\n", out);
@@ -815,25 +817,25 @@ bool ci_parse_opt(struct ci_opts *o, int opt, const char *arg, int *err)
 }
 
 /* Remove a verdict at index i, keeping the order. */
-static void verdict_remove(struct tproc *p, size_t i)
+static void verdict_remove(struct watched_proc *p, size_t i)
 {
 	memmove(&p->verdicts[i], &p->verdicts[i + 1],
 		(p->n_verdicts - i - 1) * sizeof(p->verdicts[0]));
 	p->n_verdicts--;
 }
 
-static bool dest_has(const struct tproc *p, const struct tverdict *v)
+static bool dest_has(const struct watched_proc *p, const struct verdict *v)
 {
 	return ci_verdict_dest(p, v) != NULL;
 }
 
-void ci_allow_destinations_of(struct tproc *p, const struct policy *pol)
+void ci_allow_destinations_of(struct watched_proc *p, const struct policy *pol)
 {
-	struct tverdict dropped;
+	struct verdict dropped;
 	size_t i, k;
 
 	for (i = 0; i < p->n_dests; i++) {
-		struct tdest *d = &p->dests[i];
+		struct destination *d = &p->dests[i];
 
 		if (!d->verdict || !d->name[0] || !policy_dest_allowed(pol, d->name))
 			continue;
@@ -849,7 +851,7 @@ void ci_allow_destinations_of(struct tproc *p, const struct policy *pol)
 		if (dest_has(p, &dropped))
 			continue;
 		for (k = p->n_verdicts; k-- > 0;) {
-			const struct tverdict *v = &p->verdicts[k];
+			const struct verdict *v = &p->verdicts[k];
 
 			if (v->kind == dropped.kind && v->has_addr && v->port == dropped.port &&
 			    !memcmp(v->addr, dropped.addr, 16))
@@ -858,13 +860,13 @@ void ci_allow_destinations_of(struct tproc *p, const struct policy *pol)
 	}
 }
 
-void ci_apply_allow_destinations(struct tracker *t, const struct policy *pol)
+void ci_apply_allow_destinations(struct verdict_engine *t, const struct policy *pol)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 
 	if (!t || !pol || !pol->n_allow_dests)
 		return;
-	for (p = tracker_first(t); p; p = tracker_next(t, p))
+	for (p = verdict_engine_first(t); p; p = verdict_engine_next(t, p))
 		ci_allow_destinations_of(p, pol);
 }
 
@@ -875,7 +877,7 @@ static bool env_true(const char *name)
 	return v && !strcmp(v, "true");
 }
 
-int ci_report(struct tracker *t, const struct summary *sum, const struct ci_run *r)
+int ci_report(struct verdict_engine *t, const struct summary *sum, const struct ci_run *r)
 {
 	const struct ci_opts *o = r->opts;
 	const char *summary_path = o->step_summary, *env;

@@ -16,7 +16,7 @@
 
 #include "policy.h"
 #include "report.h"
-#include "tracker.h"
+#include "verdict.h"
 
 enum ci_annotations {
 	CI_ANNOTATIONS_AUTO = 0, /* github when GITHUB_ACTIONS=true */
@@ -66,13 +66,13 @@ bool ci_parse_opt(struct ci_opts *o, int opt, const char *arg, int *err);
 
 /* Drop the destination verdicts `allow-destination` allows from every
  * tracked process (call before anything is reported). */
-void ci_apply_allow_destinations(struct tracker *t, const struct policy *p);
+void ci_apply_allow_destinations(struct verdict_engine *t, const struct policy *p);
 /* The same for one process record. */
-void ci_allow_destinations_of(struct tproc *p, const struct policy *pol);
+void ci_allow_destinations_of(struct watched_proc *p, const struct policy *pol);
 
 /* Write every CI output asked for. 0, or 1 when one could not be written
  * (one line on stderr each). */
-int ci_report(struct tracker *t, const struct summary *sum, const struct ci_run *r);
+int ci_report(struct verdict_engine *t, const struct summary *sum, const struct ci_run *r);
 
 /* The config line that allows a verdict: `allow-name = NAME` (the reserved
  * name behind it), `allow-destination = NAME` (a follow-on's ordinary
@@ -82,7 +82,7 @@ int ci_report(struct tracker *t, const struct summary *sum, const struct ci_run 
 const char *ci_allow_line(uint8_t kind, const char *reserved, const char *dest_name,
 			  const uint8_t addr[16], bool has_addr, char *buf, size_t len);
 /* One text-report line per finding: what to do about it. */
-void ci_text_hint(FILE *out, const struct tproc *p, uint8_t kind, const char *reserved,
+void ci_text_hint(FILE *out, const struct watched_proc *p, uint8_t kind, const char *reserved,
 		  const char *dest_name, const uint8_t addr[16], bool has_addr);
 
 /* The escapers, byte for byte as each format specifies (unit-tested).
@@ -99,18 +99,18 @@ void ci_xml_escape(FILE *out, const char *s, size_t n, bool attribute);
 
 /* For baseline.c: "kind (severity)" finding texts and process naming. */
 struct ci_finding {
-	const struct tproc *p;
-	const struct tverdict *v;
-	const struct tdest *d; /* direct/follow-on: its destination, or NULL */
+	const struct watched_proc *p;
+	const struct verdict *v;
+	const struct destination *d; /* direct/follow-on: its destination, or NULL */
 };
 
-const struct tdest *ci_verdict_dest(const struct tproc *p, const struct tverdict *v);
-const char *ci_comm(const struct tproc *p);
+const struct destination *ci_verdict_dest(const struct watched_proc *p, const struct verdict *v);
+const char *ci_comm(const struct watched_proc *p);
 /* The cmdline's first bytes, escaped text, "..." when cut. */
-const char *ci_cmdline_head(const struct tproc *p, char *buf, size_t len);
+const char *ci_cmdline_head(const struct watched_proc *p, char *buf, size_t len);
 void ci_iso_time(char *buf, size_t len, bool zone);
 
 /* baseline.c: write --write-baseline FILE. 0, or 1 with a line on stderr. */
-int baseline_write(struct tracker *t, const struct ci_run *r);
+int baseline_write(struct verdict_engine *t, const struct ci_run *r);
 
 #endif /* __LW_CI_REPORT_H */

@@ -16,7 +16,7 @@
  * Results are cached per container id (a miss is retried after a second,
  * the engines' roots searched again at most every 5 s; the makers of
  * containers' cgroups are asked at once), files are read
- * with a size cap, and nothing waits on another process. The tracker asks
+ * with a size cap, and nothing waits on another process. The process table asks
  * as soon as a container's cgroup is made, while the engine's state is
  * surely there (`docker run --rm` removes it when the container ends).
  */

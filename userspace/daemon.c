@@ -163,7 +163,7 @@ static void reload(struct session *s)
 	}
 	policy_free(&s->policy);
 	s->policy = fresh.policy;
-	tracker_set_policy(s->tracker, &s->policy);
+	verdict_engine_set_policy(s->engine, &s->policy);
 	fprintf(stderr, "leakwatch: config reloaded\n");
 }
 
@@ -311,7 +311,7 @@ static void periodic(struct session *s, const struct daemon_opts *o, double *nex
 		sensor_rescan_libc(&s->sensor);
 		/* Processes with no exit event (untainted ones reported for a
 		 * direct leak) would otherwise be kept forever. */
-		tracker_sweep(s->tracker);
+		verdict_engine_sweep(s->engine);
 		/* Give back what the processes reported and released left
 		 * free: glibc keeps a freed heap otherwise. */
 		malloc_trim(0);

@@ -54,6 +54,21 @@ static const struct libc_func funcs[] = {
 };
 #define N_FUNCS (sizeof(funcs) / sizeof(funcs[0]))
 
+/* The same functions by the code the kernel reports (lw_libc_event.func):
+ * what names[].function says of a lookup seen in the C library. */
+static const char *const libc_func_names[LW_LIBC_FUNC_MAX] = {
+	[LW_LIBC_GETADDRINFO] = "getaddrinfo",
+	[LW_LIBC_GETHOSTBYNAME] = "gethostbyname",
+	[LW_LIBC_GETHOSTBYNAME2] = "gethostbyname2",
+	[LW_LIBC_GETHOSTBYNAME_R] = "gethostbyname_r",
+	[LW_LIBC_GETHOSTBYNAME2_R] = "gethostbyname2_r",
+};
+
+const char *libc_func_name(uint8_t func)
+{
+	return func < LW_LIBC_FUNC_MAX ? libc_func_names[func] : NULL;
+}
+
 struct libc_file {
 	dev_t dev;
 	ino_t ino;

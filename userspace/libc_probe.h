@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct leakwatch_bpf;
 struct libc_probe;
@@ -31,5 +32,7 @@ size_t libc_probe_count(struct libc_probe *lp);
 bool libc_probe_is_libc_name(const char *path);
 /* Detach everything, free. Safe on NULL. */
 void libc_probe_free(struct libc_probe *lp);
+/* "getaddrinfo", "gethostbyname", ... for enum lw_libc_func; NULL else. */
+const char *libc_func_name(uint8_t func);
 
 #endif /* __LW_LIBC_PROBE_H */

@@ -134,19 +134,19 @@ static void write_programs(FILE *f, const struct session *s)
 	}
 }
 
-static unsigned long processes_tracked(struct tracker *t)
+static unsigned long processes_tracked(struct verdict_engine *eng)
 {
 	unsigned long n = 0;
-	struct tproc *p;
+	struct watched_proc *p;
 
-	for (p = tracker_first(t); p; p = tracker_next(t, p))
+	for (p = verdict_engine_first(eng); p; p = verdict_engine_next(eng, p))
 		n++;
 	return n;
 }
 
 int metrics_write(const char *path, struct session *s)
 {
-	const struct tracker_stats *ts = tracker_stats(s->tracker);
+	const struct verdict_stats *ts = verdict_engine_stats(s->engine);
 	char tmp[PATH_MAX];
 	struct summary sum;
 	FILE *f;
@@ -179,15 +179,15 @@ int metrics_write(const char *path, struct session *s)
 	fprintf(f, "leakwatch_events_unusable_total{reason=\"dns_unparsed\"} %llu\n",
 		(unsigned long long)ts->dns_unparsed);
 	fprintf(f, "leakwatch_events_unusable_total{reason=\"process_table_full\"} %llu\n",
-		(unsigned long long)ts->table_full);
+		(unsigned long long)ts->procs.table_full);
 	fprintf(f, "leakwatch_events_unusable_total{reason=\"out_of_memory\"} %llu\n",
-		(unsigned long long)ts->oom);
+		(unsigned long long)verdict_stats_oom(ts));
 	write_verdicts(f, s);
 	metric_head(f, "leakwatch_reports_total", "counter", "Process reports written.");
 	fprintf(f, "leakwatch_reports_total %lu\n", s->reports);
 	metric_head(f, "leakwatch_processes_tracked", "gauge",
 		    "Processes with state in userspace.");
-	fprintf(f, "leakwatch_processes_tracked %lu\n", processes_tracked(s->tracker));
+	fprintf(f, "leakwatch_processes_tracked %lu\n", processes_tracked(s->engine));
 	write_kernel(f, &sum);
 	write_maps(f, s);
 	write_programs(f, s);

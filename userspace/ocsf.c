@@ -62,7 +62,7 @@ static void kv_string_nonempty(struct json *j, const char *key, const char *s)
 }
 
 /* The query type the process asked the name with (the first on the wire). */
-static const char *query_type(const struct tproc *p, const char *name)
+static const char *query_type(const struct watched_proc *p, const char *name)
 {
 	size_t i;
 
@@ -73,12 +73,12 @@ static const char *query_type(const struct tproc *p, const char *name)
 }
 
 /* The destinations[] entry of a direct or follow-on verdict. */
-static const struct tdest *verdict_dest(const struct tproc *p, const struct tverdict *v)
+static const struct destination *verdict_dest(const struct watched_proc *p, const struct verdict *v)
 {
 	size_t i;
 
 	for (i = 0; i < p->n_dests; i++) {
-		const struct tdest *d = &p->dests[i];
+		const struct destination *d = &p->dests[i];
 
 		if (d->port == v->port && d->proto == v->proto && !memcmp(d->addr, v->addr, 16))
 			return d;
@@ -86,7 +86,7 @@ static const struct tdest *verdict_dest(const struct tproc *p, const struct tver
 	return NULL;
 }
 
-static void cmd_line(struct json *j, const struct tproc *p)
+static void cmd_line(struct json *j, const struct watched_proc *p)
 {
 	size_t n = p->info.cmdline_len, i;
 	char *buf;
@@ -107,16 +107,16 @@ static void cmd_line(struct json *j, const struct tproc *p)
 	free(buf);
 }
 
-static void actor(struct json *j, const struct tproc *p)
+static void actor(struct json *j, const struct watched_proc *p)
 {
-	const struct tproc_info *info = &p->info;
+	const struct proc_identity *info = &p->info;
 	char uid[16];
 
 	json_key(j, "actor");
 	json_object_begin(j);
 	json_key(j, "process");
 	json_object_begin(j);
-	json_kv_uint(j, "pid", tproc_pid(p));
+	json_kv_uint(j, "pid", watched_proc_pid(p));
 	json_kv_string(j, "name", p->info_read ? info->comm : p->comm);
 	cmd_line(j, p);
 	if (p->info_read && info->exe && *info->exe) {
@@ -153,7 +153,7 @@ static void actor(struct json *j, const struct tproc *p)
 	}
 }
 
-static void message(struct json *j, const struct tverdict *v)
+static void message(struct json *j, const struct verdict *v)
 {
 	char msg[DNS_TEXT_MAX * 2 + 128], a[ADDR_STRLEN];
 	const char *kind = verdict_kind_name(v->kind), *sev = severity_name(v->severity);
@@ -184,7 +184,8 @@ static void message(struct json *j, const struct tverdict *v)
 	json_kv_string(j, "message", msg);
 }
 
-static void endpoint_and_connection(struct json *j, const struct tverdict *v, const struct tdest *d)
+static void endpoint_and_connection(struct json *j, const struct verdict *v,
+				    const struct destination *d)
 {
 	char a[ADDR_STRLEN];
 
@@ -207,7 +208,7 @@ static void endpoint_and_connection(struct json *j, const struct tverdict *v, co
 	json_object_end(j);
 }
 
-static void dns_query(struct json *j, const struct tproc *p, const struct tverdict *v)
+static void dns_query(struct json *j, const struct watched_proc *p, const struct verdict *v)
 {
 	const char *type = query_type(p, v->name);
 	char a[ADDR_STRLEN];
@@ -235,7 +236,8 @@ static void dns_query(struct json *j, const struct tproc *p, const struct tverdi
 	json_array_end(j);
 }
 
-static void unmapped(struct json *j, const struct tverdict *v, const struct tdest *d, bool complete)
+static void unmapped(struct json *j, const struct verdict *v, const struct destination *d,
+		     bool complete)
 {
 	json_key(j, "unmapped");
 	json_object_begin(j);
@@ -263,14 +265,14 @@ static void unmapped(struct json *j, const struct tverdict *v, const struct tdes
 	json_object_end(j);
 }
 
-void ocsf_event(struct json *j, const struct tproc *p, const struct tverdict *v, bool complete,
-		uint64_t time_ms)
+void ocsf_event(struct json *j, const struct watched_proc *p, const struct verdict *v,
+		bool complete, uint64_t time_ms)
 {
 	bool dns = v->kind == VERDICT_RESOLVER || v->kind == VERDICT_ANSWER;
 	int class_uid = dns ? OCSF_CLASS_DNS_ACTIVITY : OCSF_CLASS_NETWORK_ACTIVITY;
 	const char *class_name = dns ? "DNS Activity" : "Network Activity";
 	const char *activity = dns ? "Query" : "Open";
-	const struct tdest *d = dns ? NULL : verdict_dest(p, v);
+	const struct destination *d = dns ? NULL : verdict_dest(p, v);
 	int sev = ocsf_severity_id(v->severity);
 	char type_name[64];
 
@@ -306,7 +308,7 @@ void ocsf_event(struct json *j, const struct tproc *p, const struct tverdict *v,
 	json_object_end(j);
 }
 
-int ocsf_event_json(struct json *j, int fd, const struct tproc *p, const struct tverdict *v,
+int ocsf_event_json(struct json *j, int fd, const struct watched_proc *p, const struct verdict *v,
 		    bool complete)
 {
 	struct timespec ts;

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "json.h"
-#include "tracker.h"
+#include "verdict.h"
 
 #define OCSF_SCHEMA_VERSION "1.1.0"
 
@@ -34,10 +34,10 @@ int ocsf_severity_id(uint8_t sev);
 
 /* Build the event for verdict v of process p in j (after json_reset);
  * time_ms is the event time, milliseconds since the epoch. */
-void ocsf_event(struct json *j, const struct tproc *p, const struct tverdict *v, bool complete,
-		uint64_t time_ms);
+void ocsf_event(struct json *j, const struct watched_proc *p, const struct verdict *v,
+		bool complete, uint64_t time_ms);
 /* Build it with the current time and write it as one line to fd. */
-int ocsf_event_json(struct json *j, int fd, const struct tproc *p, const struct tverdict *v,
+int ocsf_event_json(struct json *j, int fd, const struct watched_proc *p, const struct verdict *v,
 		    bool complete);
 
 #endif /* __LW_OCSF_H */

@@ -2,12 +2,12 @@
 /*
  * --payload: the names of its modes and of the verbs the kernel's scanner
  * (bpf/payload.bpf.c) tells apart. The verdict itself is made in
- * tracker.c (on_payload), written in report.c and ocsf.c.
+ * verdict.c (on_payload), written in report.c and ocsf.c.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "tracker.h"
+#include "verdict.h"
 
 static const char *const verb_names[LW_VERB_MAX] = {
 	[LW_VERB_NONE] = "unknown",

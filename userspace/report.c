@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "ci_report.h"
+#include "libc_probe.h"
 #include "report.h"
 #include "sensor.h"
 
@@ -42,9 +43,9 @@ static const char *proto_name(uint8_t proto)
 	return proto == IPPROTO_UDP ? "udp" : "tcp";
 }
 
-static void json_process(struct json *j, const struct tproc *p)
+static void json_process(struct json *j, const struct watched_proc *p)
 {
-	const struct tproc_info *info = &p->info;
+	const struct proc_identity *info = &p->info;
 	/* the cgroup and identity also survive a process gone before /proc
 	 * was read, from the kernel's cgroup ids */
 	bool ident = p->info_read || info->cgroup_source[0];
@@ -52,7 +53,7 @@ static void json_process(struct json *j, const struct tproc *p)
 
 	json_key(j, "process");
 	json_object_begin(j);
-	json_kv_uint(j, "pid", tproc_pid(p));
+	json_kv_uint(j, "pid", watched_proc_pid(p));
 	json_kv_uint(j, "ppid", p->ppid);
 	json_kv_uint(j, "uid", p->info_read ? info->uid : p->uid);
 	json_kv_string(j, "comm", p->info_read ? info->comm : p->comm);
@@ -86,14 +87,14 @@ static void json_process(struct json *j, const struct tproc *p)
 	json_object_end(j);
 }
 
-static void json_names(struct json *j, const struct tproc *p)
+static void json_names(struct json *j, const struct watched_proc *p)
 {
 	size_t i, k;
 
 	json_key(j, "names");
 	json_array_begin(j);
 	for (i = 0; i < p->n_names; i++) {
-		const struct tname *n = &p->names[i];
+		const struct lookup *n = &p->names[i];
 
 		json_object_begin(j);
 		json_kv_string(j, "name", n->text);
@@ -135,14 +136,14 @@ static void json_names(struct json *j, const struct tproc *p)
 	json_array_end(j);
 }
 
-static void json_dests(struct json *j, const struct tproc *p)
+static void json_dests(struct json *j, const struct watched_proc *p)
 {
 	size_t i;
 
 	json_key(j, "destinations");
 	json_array_begin(j);
 	for (i = 0; i < p->n_dests; i++) {
-		const struct tdest *d = &p->dests[i];
+		const struct destination *d = &p->dests[i];
 
 		json_object_begin(j);
 		kv_addr(j, "address", d->addr);
@@ -194,14 +195,14 @@ static void payload_fields(struct json *j, uint8_t verb, uint8_t flags)
 }
 
 /* payloads[] (additive, --payload): per socket and token. */
-static void json_payloads(struct json *j, const struct tproc *p)
+static void json_payloads(struct json *j, const struct watched_proc *p)
 {
 	size_t i;
 
 	json_key(j, "payloads");
 	json_array_begin(j);
 	for (i = 0; i < p->n_payloads; i++) {
-		const struct tpayload *x = &p->payloads[i];
+		const struct payload_seen *x = &p->payloads[i];
 
 		json_object_begin(j);
 		json_kv_string(j, "token", x->token);
@@ -220,7 +221,7 @@ static void json_payloads(struct json *j, const struct tproc *p)
 
 /* "clients": the processes whose lookup a local stub sent upstream (a
  * resolver verdict's), as pid and comm. Also used by the OCSF writer. */
-void report_clients_json(struct json *j, const struct tverdict *v)
+void report_clients_json(struct json *j, const struct verdict *v)
 {
 	size_t i;
 
@@ -235,7 +236,7 @@ void report_clients_json(struct json *j, const struct tverdict *v)
 	json_array_end(j);
 }
 
-static void json_verdict(struct json *j, const struct tverdict *v)
+static void json_verdict(struct json *j, const struct verdict *v)
 {
 	json_object_begin(j);
 	json_kv_string(j, "kind", verdict_kind_name(v->kind));
@@ -267,7 +268,7 @@ static void json_verdict(struct json *j, const struct tverdict *v)
 	json_object_end(j);
 }
 
-int report_json(struct json *j, int fd, const struct tproc *p, bool complete)
+int report_json(struct json *j, int fd, const struct watched_proc *p, bool complete)
 {
 	char now[64];
 	size_t i;
@@ -294,7 +295,7 @@ int report_json(struct json *j, int fd, const struct tproc *p, bool complete)
 	return json_write_line(j, fd);
 }
 
-int report_event_json(struct json *j, int fd, const struct tproc *p, const struct tverdict *v)
+int report_event_json(struct json *j, int fd, const struct watched_proc *p, const struct verdict *v)
 {
 	char now[64];
 
@@ -319,7 +320,8 @@ uint64_t summary_events_lost(const struct summary *s)
 		if (LW_STAT_LOST_MASK & (1u << i))
 			lost += s->lost[i];
 	if (s->tstats)
-		lost += s->tstats->bad_events + s->tstats->oom + s->tstats->table_full;
+		lost += s->tstats->bad_events + verdict_stats_oom(s->tstats) +
+			s->tstats->procs.table_full;
 	return lost;
 }
 
@@ -401,9 +403,9 @@ static int counters_json(struct json *j, int fd, const char *type, const struct 
 		json_kv_uint(j, "bad_events", s->tstats->bad_events);
 		json_kv_uint(j, "dns_unparsed", s->tstats->dns_unparsed);
 		json_kv_uint(j, "dns_malformed_names", s->tstats->dns_malformed_names);
-		json_kv_uint(j, "out_of_memory", s->tstats->oom);
-		json_kv_uint(j, "process_table_full", s->tstats->table_full);
-		json_kv_uint(j, "cgroup_unresolved", s->tstats->cgroup_unresolved);
+		json_kv_uint(j, "out_of_memory", verdict_stats_oom(s->tstats));
+		json_kv_uint(j, "process_table_full", s->tstats->procs.table_full);
+		json_kv_uint(j, "cgroup_unresolved", s->tstats->procs.cgroup_unresolved);
 		json_object_end(j);
 	}
 	json_object_end(j);
@@ -427,7 +429,7 @@ static const char *esc(const char *s, char *buf, size_t len)
 	return text_escape(s, strlen(s), buf, len);
 }
 
-static void text_cmdline(FILE *out, const struct tproc *p)
+static void text_cmdline(FILE *out, const struct watched_proc *p)
 {
 	char buf[PROC_CMDLINE_MAX * 4 + 1];
 	size_t off;
@@ -442,13 +444,13 @@ static void text_cmdline(FILE *out, const struct tproc *p)
 	}
 }
 
-static void text_names(FILE *out, const struct tproc *p)
+static void text_names(FILE *out, const struct watched_proc *p)
 {
 	char buf[DNS_TEXT_MAX * 4], a[ADDR_STRLEN];
 	size_t i, k;
 
 	for (i = 0; i < p->n_names; i++) {
-		const struct tname *n = &p->names[i];
+		const struct lookup *n = &p->names[i];
 
 		if (n->libc)
 			fprintf(out, "    looked up %s (%s, through libc %s, %u time%s)",
@@ -479,13 +481,13 @@ static void text_names(FILE *out, const struct tproc *p)
 	}
 }
 
-static void text_verdicts(FILE *out, const struct tproc *p)
+static void text_verdicts(FILE *out, const struct watched_proc *p)
 {
 	char buf[DNS_TEXT_MAX * 4], nb[DNS_TEXT_MAX * 4], a[ADDR_STRLEN];
 	size_t i;
 
 	for (i = 0; i < p->n_dests; i++) {
-		const struct tdest *d = &p->dests[i];
+		const struct destination *d = &p->dests[i];
 
 		if (!d->verdict)
 			continue;
@@ -507,7 +509,7 @@ static void text_verdicts(FILE *out, const struct tproc *p)
 		ci_text_hint(out, p, d->verdict, d->via, d->name, d->addr, true);
 	}
 	for (i = 0; i < p->n_verdicts; i++) {
-		const struct tverdict *v = &p->verdicts[i];
+		const struct verdict *v = &p->verdicts[i];
 
 		if (v->kind != VERDICT_RESOLVER && v->kind != VERDICT_ANSWER)
 			continue;
@@ -526,12 +528,12 @@ static void text_verdicts(FILE *out, const struct tproc *p)
 	}
 }
 
-void report_text(FILE *out, const struct tproc *p)
+void report_text(FILE *out, const struct watched_proc *p)
 {
 	char comm[LW_COMM_LEN * 4 + 1];
 	const char *c = p->info_read ? p->info.comm : p->comm;
 
-	fprintf(out, "  %s (pid %u, uid %u)%s", esc(c, comm, sizeof(comm)), tproc_pid(p),
+	fprintf(out, "  %s (pid %u, uid %u)%s", esc(c, comm, sizeof(comm)), watched_proc_pid(p),
 		p->info_read ? p->info.uid : p->uid,
 		p->info_read	 ? ":" :
 		p->outside_pidns ? " (outside leakwatch's pid namespace)" :

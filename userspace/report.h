@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "json.h"
-#include "tracker.h"
+#include "verdict.h"
 
 /* run: how its watched set changed (the kernel's LW_EV_WATCH events). */
 #define WATCH_MAX_ESCAPES 8
@@ -36,7 +36,7 @@ struct summary {
 	unsigned long processes;    /* reports written */
 	unsigned long leaks;	    /* of which with a verdict */
 	uint64_t lost[LW_STAT_MAX]; /* kernel counters */
-	const struct tracker_stats *tstats;
+	const struct verdict_stats *tstats;
 	const char *dns_capture;
 	uint64_t ktime_offset_ns;	 /* realtime - monotonic */
 	const struct watch_stats *watch; /* run only, else NULL */
@@ -48,16 +48,17 @@ uint64_t summary_events_lost(const struct summary *s);
 bool summary_complete(const struct summary *s);
 
 /* A resolver verdict's "clients" array (key included). */
-void report_clients_json(struct json *j, const struct tverdict *v);
+void report_clients_json(struct json *j, const struct verdict *v);
 /* complete: false when the sensor has lost evidence since it started, so
  * this report may lack some of the process's lookups or traffic. */
-int report_json(struct json *j, int fd, const struct tproc *p, bool complete);
-int report_event_json(struct json *j, int fd, const struct tproc *p, const struct tverdict *v);
+int report_json(struct json *j, int fd, const struct watched_proc *p, bool complete);
+int report_event_json(struct json *j, int fd, const struct watched_proc *p,
+		      const struct verdict *v);
 int report_summary_json(struct json *j, int fd, const struct summary *s);
 /* The daemon's periodic line: the summary's counters so far, type "stats". */
 int report_stats_json(struct json *j, int fd, const struct summary *s);
 
-void report_text(FILE *out, const struct tproc *p);
+void report_text(FILE *out, const struct watched_proc *p);
 void report_summary_text(FILE *out, const struct summary *s);
 
 #endif /* __LW_REPORT_H */

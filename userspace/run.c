@@ -315,15 +315,15 @@ static int finish(struct session *s, const struct run_opts *o, int cmd_status)
 			     .policy = &s->policy };
 	struct summary sum;
 
-	ci_apply_allow_destinations(s->tracker, &s->policy);
-	if (s->tracker && tracker_first(s->tracker))
+	ci_apply_allow_destinations(s->engine, &s->policy);
+	if (s->engine && verdict_engine_first(s->engine))
 		fputs("\nleakwatch report:\n", stderr);
 	session_report_all(s, stderr);
 	session_summary(s, &sum);
 	report_summary_text(stderr, &sum);
 	if (s->out.fd >= 0)
 		report_summary_json(&s->json, s->out.fd, &sum);
-	ci_report(s->tracker, &sum, &ci);
+	ci_report(s->engine, &sum, &ci);
 	return exit_status(s, o, &sum, cmd_status);
 }
 

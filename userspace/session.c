@@ -179,13 +179,13 @@ static int on_sample(void *ctx, void *data, size_t size)
 		on_watch(s, data);
 		return 0;
 	}
-	tracker_handle(s->tracker, data, size);
+	verdict_engine_handle(s->engine, data, size);
 	return 0;
 }
 
 static bool nothing_lost(struct session *s);
 
-static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *v)
+static void on_verdict(void *ctx, const struct watched_proc *p, const struct verdict *v)
 {
 	struct session *s = ctx;
 
@@ -236,9 +236,9 @@ int session_start(struct session *s, int cgroup_fd)
 	dump = getenv("LW_EVENT_DUMP");
 	if (dump)
 		s->dump_fd = open(dump, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	s->tracker = tracker_new(&s->policy, on_verdict, s);
+	s->engine = verdict_engine_new(&s->policy, on_verdict, s);
 	s->rb = ring_buffer__new(sensor_events_fd(&s->sensor), on_sample, s, NULL);
-	if (!s->tracker || !s->rb) {
+	if (!s->engine || !s->rb) {
 		fprintf(stderr, "%s: cannot set up the event reader: %s\n", s->opts.who,
 			strerror(errno ? errno : ENOMEM));
 		return 1;
@@ -268,9 +268,9 @@ void session_say_payload(const struct session *s)
 			"6.3)");
 }
 
-static void account(struct session *s, const struct tproc *p)
+static void account(struct session *s, const struct watched_proc *p)
 {
-	uint8_t sev = tproc_max_severity(p);
+	uint8_t sev = watched_proc_max_severity(p);
 
 	s->reports++;
 	if (p->n_verdicts)
@@ -293,7 +293,7 @@ static bool nothing_lost(struct session *s)
  * written here by run, which writes no event lines; the daemon already
  * wrote each as it was made, so it writes nothing more.
  */
-static void write_ocsf_report(struct session *s, const struct tproc *p)
+static void write_ocsf_report(struct session *s, const struct watched_proc *p)
 {
 	bool complete;
 	size_t i;
@@ -307,7 +307,7 @@ static void write_ocsf_report(struct session *s, const struct tproc *p)
 	}
 }
 
-static void write_report(struct session *s, const struct tproc *p, FILE *text)
+static void write_report(struct session *s, const struct watched_proc *p, FILE *text)
 {
 	account(s, p);
 	if (s->out.fd >= 0 && s->opts.format == FORMAT_OCSF) {
@@ -322,7 +322,7 @@ static void write_report(struct session *s, const struct tproc *p, FILE *text)
 
 int session_poll(struct session *s, int timeout_ms)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 	int n, m;
 
 	/* Bulk events do not wake us (no per-event wakeup: it costs the
@@ -335,20 +335,20 @@ int session_poll(struct session *s, int timeout_ms)
 		return m;
 	if (s->keep_exited)
 		return (n > 0 ? n : 0) + (m > 0 ? m : 0);
-	while ((p = tracker_next_exited(s->tracker))) {
-		if (tproc_has_findings(p))
+	while ((p = verdict_engine_next_exited(s->engine))) {
+		if (watched_proc_has_findings(p))
 			write_report(s, p, NULL);
-		tracker_release(s->tracker, p);
+		verdict_engine_release(s->engine, p);
 	}
 	return (n > 0 ? n : 0) + (m > 0 ? m : 0);
 }
 
 void session_report_all(struct session *s, FILE *text)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 
-	for (p = tracker_first(s->tracker); p; p = tracker_next(s->tracker, p))
-		if (tproc_has_findings(p))
+	for (p = verdict_engine_first(s->engine); p; p = verdict_engine_next(s->engine, p))
+		if (watched_proc_has_findings(p))
 			write_report(s, p, text);
 }
 
@@ -358,7 +358,7 @@ void session_summary(struct session *s, struct summary *sum)
 	sum->processes = s->reports;
 	sum->leaks = s->leaks;
 	sensor_read_stats(&s->sensor, sum->lost);
-	sum->tstats = tracker_stats(s->tracker);
+	sum->tstats = verdict_engine_stats(s->engine);
 	sum->dns_capture = s->sensor.dns_capture;
 	s->watch.run = s->opts.run_scope;
 	sum->watch = &s->watch;
@@ -372,8 +372,8 @@ void session_stop(struct session *s)
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
 	sensor_destroy(&s->sensor);
-	tracker_free(s->tracker);
-	s->tracker = NULL;
+	verdict_engine_free(s->engine);
+	s->engine = NULL;
 	json_free(&s->json);
 	if (s->policy_loaded)
 		policy_free(&s->policy);

@@ -15,7 +15,7 @@
 #include "policy.h"
 #include "report.h"
 #include "sensor.h"
-#include "tracker.h"
+#include "verdict.h"
 
 struct session_opts {
 	const char *who; /* "leakwatch run", "leakwatch daemon": messages' prefix */
@@ -55,7 +55,7 @@ struct session {
 	bool policy_loaded;
 	struct sensor sensor;
 	struct ring_buffer *rb;
-	struct tracker *tracker;
+	struct verdict_engine *engine;
 	struct json json;
 	struct output out; /* JSON lines go here; out.fd -1 for none */
 	bool write_events; /* an `event` line per verdict (daemon) */

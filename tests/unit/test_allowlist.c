@@ -1,168 +1,21 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * `allow-name` in the verdict engine (userspace/tracker.c): synthetic ring
- * buffer events, as the kernel sends them, for processes that do not exist
- * (pids far above pid_max: /proc has nothing, which the tracker handles).
+ * `allow-name` in the verdict engine (userspace/verdict.c), fed synthetic
+ * ring buffer events (engine_harness.h).
  */
-#include <netinet/in.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "engine_harness.h"
 
-#include "test.h"
-#include "dns_build.h"
-#include "addr.h"
-#include "policy.h"
-#include "tracker.h"
-
-#define SEC 1000000000ull
 #define PID_BASE 0x7ff00000u
-
-static struct policy pol;
-static struct tracker *trk;
-static unsigned int n_verdicts;
-
-static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *v)
-{
-	(void)ctx;
-	(void)p;
-	(void)v;
-	n_verdicts++;
-}
 
 static bool setup(void)
 {
 	static const char *const lines[] = {
-		"global = 198.18.0.0/15",
 		"allow-name = leak.example.net",
 		"allow-name = allowed.test",
 		"allow-name = ok.invalid",
 	};
-	char err[POLICY_ERR_LEN];
-	size_t i;
 
-	if (!ASSERT_OK(policy_init(&pol), "policy_init"))
-		return false;
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		if (!ASSERT_OK(policy_apply_line(&pol, lines[i], err, sizeof(err)), err))
-			return false;
-	n_verdicts = 0;
-	trk = tracker_new(&pol, on_verdict, NULL);
-	return ASSERT_NOT_NULL(trk, "tracker_new");
-}
-
-static void teardown(void)
-{
-	tracker_free(trk);
-	trk = NULL;
-	policy_free(&pol);
-}
-
-static void hdr(struct lw_event_hdr *h, uint32_t type, uint32_t size, uint32_t pid,
-		uint64_t time_ns)
-{
-	h->type = type;
-	h->size = size;
-	h->time_ns = time_ns;
-	h->proc.tgid = pid;
-	h->proc.start_ns = 1000 + pid;
-	h->uid = 1000;
-	memcpy(h->comm, "tester", 7);
-}
-
-static void v4(const char *text, uint8_t a[16])
-{
-	ASSERT_OK(addr_parse(text, a), text);
-}
-
-/* The C library resolved name to addr (one A record). */
-static void libc_lookup(uint32_t pid, uint64_t t, const char *name, const char *addr)
-{
-	struct lw_libc_event e;
-	const struct reserved_suffix *s = policy_match_name(&pol, name);
-
-	memset(&e, 0, sizeof(e));
-	hdr(&e.hdr, LW_EV_LIBC_LOOKUP, sizeof(e), pid, t);
-	snprintf(e.name, sizeof(e.name), "%s", name);
-	e.flags = s ? LW_DNS_RESERVED : 0;
-	e.suffix_id = s ? (uint32_t)(s - pol.suffixes) : ~0u;
-	e.family = s ? s->family : 0;
-	e.func = LW_LIBC_GETADDRINFO;
-	if (addr) {
-		v4(addr, e.addrs[0]);
-		e.n_addrs = 1;
-	}
-	ASSERT_OK(tracker_handle(trk, &e, sizeof(e)), "libc event");
-}
-
-/* A DNS query for name sent to resolver:53. */
-static void dns_query(uint32_t pid, uint64_t t, const char *name, const char *resolver)
-{
-	struct lw_dns_event e;
-	const struct reserved_suffix *s = policy_match_name(&pol, name);
-	struct dnsb b;
-
-	memset(&e, 0, sizeof(e));
-	hdr(&e.hdr, LW_EV_DNS_QUERY, sizeof(e), pid, t);
-	dnsb_init(&b, e.payload, sizeof(e.payload));
-	dnsb_header(&b, 0x4242, DNSB_QUERY, 1, 0, 0, 0);
-	dnsb_question(&b, name, DNSB_T_A, DNSB_C_IN);
-	e.payload_len = (uint16_t)b.len;
-	e.wire_len = (uint16_t)b.len;
-	v4(resolver, e.peer);
-	e.peer_port = 53;
-	e.proto = IPPROTO_UDP;
-	e.flags = LW_DNS_RESERVED;
-	e.suffix_id = s ? (uint32_t)(s - pol.suffixes) : ~0u;
-	e.family = s ? s->family : 0;
-	ASSERT_OK(tracker_handle(trk, &e, sizeof(e)), "dns event");
-}
-
-static void connect_to(uint32_t pid, uint64_t t, const char *addr, uint16_t port, uint8_t flags)
-{
-	struct lw_connect_event e;
-
-	memset(&e, 0, sizeof(e));
-	hdr(&e.hdr, LW_EV_CONNECT, sizeof(e), pid, t);
-	v4(addr, e.addr);
-	e.port = port;
-	e.proto = IPPROTO_TCP;
-	e.flags = flags | LW_CONN_GLOBAL;
-	if (flags & LW_CONN_IN_ANSWERS)
-		e.answer.owner.tgid = pid;
-	ASSERT_OK(tracker_handle(trk, &e, sizeof(e)), "connect event");
-}
-
-static struct tproc *find(uint32_t pid)
-{
-	struct tproc *p;
-
-	for (p = tracker_first(trk); p; p = tracker_next(trk, p))
-		if (p->tgid == pid)
-			return p;
-	return NULL;
-}
-
-static const struct tdest *dest(const struct tproc *p, const char *addr)
-{
-	uint8_t a[16];
-	size_t i;
-
-	v4(addr, a);
-	for (i = 0; p && i < p->n_dests; i++)
-		if (!memcmp(p->dests[i].addr, a, 16))
-			return &p->dests[i];
-	return NULL;
-}
-
-static unsigned int kinds(const struct tproc *p, uint8_t kind)
-{
-	unsigned int n = 0;
-	size_t i;
-
-	for (i = 0; p && i < p->n_verdicts; i++)
-		n += p->verdicts[i].kind == kind;
-	return n;
+	return engine_setup(lines, sizeof(lines) / sizeof(lines[0]));
 }
 
 /* An allowed name (any case, trailing dot): in names[] as allowed; its
@@ -170,8 +23,8 @@ static unsigned int kinds(const struct tproc *p, uint8_t kind)
 static void test_allowed_direct_and_window(void)
 {
 	const uint32_t pid = PID_BASE + 1;
-	const struct tdest *d;
-	struct tproc *p;
+	const struct destination *d;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
@@ -189,10 +42,10 @@ static void test_allowed_direct_and_window(void)
 	ASSERT_TRUE(d && d->global && d->verdict == VERDICT_NONE, "answer: verdict null");
 	d = dest(p, "198.18.0.30");
 	ASSERT_TRUE(d && d->verdict == VERDICT_NONE, "window of an allowed name: none");
-	ASSERT_TRUE(tproc_has_findings(p), "still reported (names[])");
-	ASSERT_EQ(tproc_max_severity(p), SEV_NONE, "nothing to fail on");
+	ASSERT_TRUE(watched_proc_has_findings(p), "still reported (names[])");
+	ASSERT_EQ(watched_proc_max_severity(p), SEV_NONE, "nothing to fail on");
 out:
-	teardown();
+	engine_teardown();
 }
 
 /* A name that is not allowed still leaks; its window still counts, also
@@ -200,8 +53,8 @@ out:
 static void test_not_allowed_still_leaks(void)
 {
 	const uint32_t pid = PID_BASE + 2, other = PID_BASE + 3;
-	const struct tdest *d;
-	struct tproc *p;
+	const struct destination *d;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
@@ -223,7 +76,7 @@ static void test_not_allowed_still_leaks(void)
 	/* the allowed process itself stays clean */
 	ASSERT_EQ(kinds(find(pid), VERDICT_DIRECT), 0, "allowed process: no direct");
 out:
-	teardown();
+	engine_teardown();
 }
 
 /* A window opened by a name not allowed ends `window` seconds after it,
@@ -231,8 +84,8 @@ out:
 static void test_window_not_extended_by_allowed(void)
 {
 	const uint32_t pid = PID_BASE + 4;
-	const struct tdest *d;
-	struct tproc *p;
+	const struct destination *d;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
@@ -249,14 +102,14 @@ static void test_window_not_extended_by_allowed(void)
 	d = dest(p, "198.18.0.31");
 	ASSERT_TRUE(d && d->verdict == VERDICT_NONE, "only the allowed name's window left");
 out:
-	teardown();
+	engine_teardown();
 }
 
 /* answer and resolver verdicts of allowed names are not made. */
 static void test_allowed_answer_and_resolver(void)
 {
 	const uint32_t pid = PID_BASE + 5;
-	struct tproc *p;
+	struct watched_proc *p;
 
 	if (!setup())
 		goto out;
@@ -274,7 +127,7 @@ static void test_allowed_answer_and_resolver(void)
 	ASSERT_EQ(kinds(p, VERDICT_RESOLVER), 1, "a name not allowed: resolver");
 	ASSERT_EQ(kinds(p, VERDICT_ANSWER), 1, "a name not allowed: answer");
 out:
-	teardown();
+	engine_teardown();
 }
 
 int main(void)

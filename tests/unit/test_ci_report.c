@@ -264,10 +264,10 @@ static void test_allow_lines(void)
 		     "the root");
 }
 
-static void add_dest(struct tproc *p, const char *addr, uint16_t port, uint8_t proto,
+static void add_dest(struct watched_proc *p, const char *addr, uint16_t port, uint8_t proto,
 		     const char *name, uint8_t kind)
 {
-	struct tdest *d = &p->dests[p->n_dests++];
+	struct destination *d = &p->dests[p->n_dests++];
 
 	memset(d, 0, sizeof(*d));
 	addr_parse(addr, d->addr);
@@ -280,9 +280,9 @@ static void add_dest(struct tproc *p, const char *addr, uint16_t port, uint8_t p
 	snprintf(d->via, sizeof(d->via), "%s", "autodiscover.example.com");
 }
 
-static void add_verdict(struct tproc *p, const char *addr, uint16_t port, uint8_t kind)
+static void add_verdict(struct watched_proc *p, const char *addr, uint16_t port, uint8_t kind)
 {
-	struct tverdict *v = &p->verdicts[p->n_verdicts++];
+	struct verdict *v = &p->verdicts[p->n_verdicts++];
 
 	memset(v, 0, sizeof(*v));
 	v->kind = kind;
@@ -300,9 +300,9 @@ static void add_verdict(struct tproc *p, const char *addr, uint16_t port, uint8_
 static void test_allow_destinations_of(void)
 {
 	static const char config[] = "allow-destination = ordinary.co\n";
-	struct tdest dests[5];
-	struct tverdict verdicts[5];
-	struct tproc p = { .dests = dests, .verdicts = verdicts };
+	struct destination dests[5];
+	struct verdict verdicts[5];
+	struct watched_proc p = { .dests = dests, .verdicts = verdicts };
 	char err[POLICY_ERR_LEN];
 	struct policy pol;
 	size_t i;

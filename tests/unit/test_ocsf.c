@@ -9,12 +9,12 @@
 #include "addr.h"
 #include "json.h"
 #include "ocsf.h"
-#include "tracker.h"
+#include "verdict.h"
 
 static char cmdline[] = "/usr/bin/curl\0-sS\0http://leak.test/";
 static char exe[] = "/usr/bin/curl";
 
-static void make_proc(struct tproc *p, struct tdest *d, struct tname *n)
+static void make_proc(struct watched_proc *p, struct destination *d, struct lookup *n)
 {
 	memset(p, 0, sizeof(*p));
 	p->tgid = 4242;
@@ -51,14 +51,14 @@ static bool has(const char *text, const char *want)
 
 static void test_network_activity(void)
 {
-	struct tverdict v = { .kind = VERDICT_DIRECT,
-			      .severity = SEV_HIGH,
-			      .has_addr = true,
-			      .port = 80,
-			      .proto = IPPROTO_TCP };
-	struct tproc p;
-	struct tdest d;
-	struct tname n;
+	struct verdict v = { .kind = VERDICT_DIRECT,
+			     .severity = SEV_HIGH,
+			     .has_addr = true,
+			     .port = 80,
+			     .proto = IPPROTO_TCP };
+	struct watched_proc p;
+	struct destination d;
+	struct lookup n;
 	struct json j;
 	const char *s;
 
@@ -99,10 +99,10 @@ static void test_network_activity(void)
 
 static void test_dns_activity(void)
 {
-	struct tverdict v = { .kind = VERDICT_ANSWER, .severity = SEV_LOW, .has_addr = true };
-	struct tproc p;
-	struct tdest d;
-	struct tname n;
+	struct verdict v = { .kind = VERDICT_ANSWER, .severity = SEV_LOW, .has_addr = true };
+	struct watched_proc p;
+	struct destination d;
+	struct lookup n;
 	struct json j;
 	const char *s;
 
@@ -143,15 +143,15 @@ static void test_dns_activity(void)
 /* Hostile bytes in names and arguments stay valid JSON. */
 static void test_escaping(void)
 {
-	struct tverdict v = { .kind = VERDICT_FOLLOW_ON,
-			      .severity = SEV_MEDIUM,
-			      .has_addr = true,
-			      .port = 443,
-			      .proto = IPPROTO_TCP };
+	struct verdict v = { .kind = VERDICT_FOLLOW_ON,
+			     .severity = SEV_MEDIUM,
+			     .has_addr = true,
+			     .port = 443,
+			     .proto = IPPROTO_TCP };
 	static char evil[] = "a\"b\\c\x01\xff";
-	struct tproc p;
-	struct tdest d;
-	struct tname n;
+	struct watched_proc p;
+	struct destination d;
+	struct lookup n;
 	struct json j;
 	const char *s;
 

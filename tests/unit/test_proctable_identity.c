@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Identity in the tracker (userspace/tracker.c info_read/proc_get), from
+ * Identity in the process table (userspace/proctable.c info_read and
+ * proctable_get), fed through the verdict engine's handle function, from
  * synthetic event headers: the pid in leakwatch's pid namespace (ns_tgid)
  * is the one /proc is read by, never the kernel's when they differ; a
  * process not visible there is reported without exe/cmdline; a process
@@ -20,7 +21,7 @@
 #include "policy.h"
 #include "report.h"
 #include "test.h"
-#include "tracker.h"
+#include "verdict.h"
 
 #define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define POD_UID "5f1a3b2c-7d4e-4f60-8a9b-0c1d2e3f4a5b"
@@ -28,20 +29,20 @@
 #define FAKE_CG 0x7ffe000000000000ull /* cgroup ids no real cgroup has */
 
 static struct policy pol;
-static struct tracker *trk;
+static struct verdict_engine *eng;
 
 static bool setup(void)
 {
 	if (!ASSERT_OK(policy_init(&pol), "policy_init"))
 		return false;
-	trk = tracker_new(&pol, NULL, NULL);
-	return ASSERT_NOT_NULL(trk, "tracker_new");
+	eng = verdict_engine_new(&pol, NULL, NULL);
+	return ASSERT_NOT_NULL(eng, "verdict_engine_new");
 }
 
 static void teardown(void)
 {
-	tracker_free(trk);
-	trk = NULL;
+	verdict_engine_free(eng);
+	eng = NULL;
 	policy_free(&pol);
 }
 
@@ -61,7 +62,7 @@ static int exit_event(uint32_t tgid, uint32_t ns_tgid, uint64_t start_ns, uint64
 	e.hdr.cgroup_v1_id = cg1;
 	e.hdr.ppid = 1;
 	memcpy(e.hdr.comm, "fake", 5);
-	return tracker_handle(trk, &e, sizeof(e));
+	return verdict_engine_handle(eng, &e, sizeof(e));
 }
 
 static int mkdir_event(uint8_t kind, uint64_t id, const char *path)
@@ -76,21 +77,21 @@ static int mkdir_event(uint8_t kind, uint64_t id, const char *path)
 	e.kind = kind;
 	e.path_len = (uint16_t)strlen(path);
 	memcpy(e.path, path, e.path_len);
-	return tracker_handle(trk, &e, sizeof(e));
+	return verdict_engine_handle(eng, &e, sizeof(e));
 }
 
-static struct tproc *find(uint32_t tgid)
+static struct watched_proc *find(uint32_t tgid)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 
-	for (p = tracker_first(trk); p; p = tracker_next(trk, p))
+	for (p = verdict_engine_first(eng); p; p = verdict_engine_next(eng, p))
 		if (p->tgid == tgid)
 			return p;
 	return NULL;
 }
 
 /* The report line of p, as the daemon writes it. */
-static char *report_of(const struct tproc *p)
+static char *report_of(const struct watched_proc *p)
 {
 	static char buf[65536];
 	struct json j;
@@ -150,7 +151,7 @@ static void reap(pid_t pid, int wfd)
 static void test_ns_tgid_translated(void)
 {
 	char want[64];
-	struct tproc *p;
+	struct watched_proc *p;
 	const char *r;
 	int wfd;
 	pid_t kid;
@@ -164,7 +165,7 @@ static void test_ns_tgid_translated(void)
 	p = find(GONE_PID + 1);
 	if (ASSERT_NOT_NULL(p, "keyed by the kernel's tgid")) {
 		ASSERT_TRUE(p->info_read, "read through ns_tgid");
-		ASSERT_EQ(tproc_pid(p), kid, "shown pid: ours");
+		ASSERT_EQ(watched_proc_pid(p), kid, "shown pid: ours");
 		ASSERT_EQ(p->ppid, getpid(), "ppid from our /proc, not the kernel's");
 		r = report_of(p);
 		snprintf(want, sizeof(want), "\"pid\":%d,", (int)kid);
@@ -183,7 +184,7 @@ out:
 /* ns_tgid 0 in the initial pid namespace: the kernel's pid is ours. */
 static void test_ns_tgid_zero_initial(void)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 	int wfd;
 	pid_t kid;
 
@@ -200,7 +201,7 @@ static void test_ns_tgid_zero_initial(void)
 	p = find((uint32_t)kid);
 	if (ASSERT_NOT_NULL(p, "record")) {
 		ASSERT_TRUE(p->info_read, "read by the kernel's pid");
-		ASSERT_EQ(tproc_pid(p), kid, "pid");
+		ASSERT_EQ(watched_proc_pid(p), kid, "pid");
 		ASSERT_FALSE(p->outside_pidns, "not outside");
 	}
 	reap(kid, wfd);
@@ -213,7 +214,7 @@ out:
  * it must not be read: exe and cmdline null, outside_pid_namespace. */
 static int outside_child(pid_t real)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 	const char *r;
 	int rc = 0;
 
@@ -270,7 +271,7 @@ static void test_ns_tgid_zero_elsewhere(void)
 /* Gone before /proc was read: the container from the kernel's ids. */
 static void test_kernel_identity(void)
 {
-	struct tproc *p;
+	struct watched_proc *p;
 	const char *r;
 
 	if (!setup())
@@ -317,7 +318,7 @@ static void test_kernel_identity(void)
 		ASSERT_STREQ(p->info.container_id, "", "no container");
 		ASSERT_STREQ(p->info.cgroup_source, "kernel", "plain source");
 	}
-	ASSERT_EQ(tracker_stats(trk)->cgroup_unresolved, 0, "nothing unresolved yet");
+	ASSERT_EQ(verdict_engine_stats(eng)->procs.cgroup_unresolved, 0, "nothing unresolved yet");
 	/* ids nobody knows (and no file handle finds): counted, no guess */
 	ASSERT_OK(exit_event(GONE_PID + 5, GONE_PID + 5, 1, FAKE_CG + 50, FAKE_CG + 51), "unknown");
 	p = find(GONE_PID + 5);
@@ -327,10 +328,10 @@ static void test_kernel_identity(void)
 		ASSERT_TRUE(has(r, "\"cgroup_source\":null"), "unknown: no source");
 		ASSERT_TRUE(has(r, "\"cgroup\":null"), "unknown: no cgroup");
 	}
-	ASSERT_EQ(tracker_stats(trk)->cgroup_unresolved, 1, "unresolved counted");
+	ASSERT_EQ(verdict_engine_stats(eng)->procs.cgroup_unresolved, 1, "unresolved counted");
 	/* no ids at all (events of sockets' owners): not counted */
 	ASSERT_OK(exit_event(GONE_PID + 6, GONE_PID + 6, 1, 0, 0), "no ids");
-	ASSERT_EQ(tracker_stats(trk)->cgroup_unresolved, 1, "no ids: not counted");
+	ASSERT_EQ(verdict_engine_stats(eng)->procs.cgroup_unresolved, 1, "no ids: not counted");
 out:
 	teardown();
 }
@@ -342,18 +343,18 @@ static void test_bad_mkdir(void)
 
 	if (!setup())
 		goto out;
-	bad = tracker_stats(trk)->bad_events;
+	bad = verdict_engine_stats(eng)->bad_events;
 	memset(&e, 0, sizeof(e));
 	e.hdr.type = LW_EV_CGROUP_MKDIR;
 	e.hdr.size = sizeof(e);
 	e.id = FAKE_CG + 9;
 	e.kind = LW_CG_V2;
 	e.path_len = 600;
-	ASSERT_EQ(tracker_handle(trk, &e, sizeof(e)), -EINVAL, "path_len too long");
+	ASSERT_EQ(verdict_engine_handle(eng, &e, sizeof(e)), -EINVAL, "path_len too long");
 	e.hdr.size = sizeof(e) - 1;
-	ASSERT_EQ(tracker_handle(trk, &e, sizeof(e)), -EINVAL, "wrong size");
-	ASSERT_EQ(tracker_stats(trk)->bad_events, bad + 2, "counted");
-	ASSERT_NULL(tracker_first(trk), "no record");
+	ASSERT_EQ(verdict_engine_handle(eng, &e, sizeof(e)), -EINVAL, "wrong size");
+	ASSERT_EQ(verdict_engine_stats(eng)->bad_events, bad + 2, "counted");
+	ASSERT_NULL(verdict_engine_first(eng), "no record");
 out:
 	teardown();
 }
