@@ -8,6 +8,7 @@
 #include "ci_report.h"
 #include "report.h"
 #include "sensor.h"
+#include "text.h"
 
 static void iso_time(char *buf, size_t len)
 {

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "privilege.h"
 #include "session.h"
+#include "text.h"
 #include "tls_probe.h"
 
 double session_now(void)
