@@ -9,6 +9,7 @@
 #include "addr.h"
 #include "json.h"
 #include "ocsf.h"
+#include "output.h"
 #include "tracker.h"
 
 static char cmdline[] = "/usr/bin/curl\0-sS\0http://leak.test/";
