@@ -29,8 +29,7 @@
 #define EXIT_LEAK_DEFAULT 3
 #define EXIT_INCOMPLETE 4 /* no leak, but not everything watched was seen */
 #define POLL_MS 50
-#define DRAIN_MS 300	/* after COMMAND exits: late events (exit, responses) */
-#define LIBC_RESCAN_S 5 /* C libraries of containers COMMAND starts */
+#define DRAIN_MS 300 /* after COMMAND exits: late events (exit, responses) */
 
 static const char usage[] =
 	"Usage: leakwatch run [OPTIONS] -- COMMAND [ARG...]\n"
@@ -238,11 +237,13 @@ static int wait_status_code(int status)
 /* Poll events until COMMAND exits, then drain what is still in flight. */
 static int watch(struct session *s, pid_t child, int *status)
 {
-	double next_rescan = session_now() + LIBC_RESCAN_S, drain_end;
-	double next_filter = session_now() + SENSOR_FILTER_REBUILD_S;
+	double drain_end;
 	pid_t r;
 	int n;
 
+	/* The libraries and the filter are fresh from session_start(). */
+	session_every(s, SESSION_RESCAN, LIBC_RESCAN_S, LIBC_RESCAN_S);
+	session_every(s, SESSION_FILTER, SENSOR_FILTER_REBUILD_S, SENSOR_FILTER_REBUILD_S);
 	for (;;) {
 		n = session_poll(s, POLL_MS);
 		if (n < 0) {
@@ -253,14 +254,7 @@ static int watch(struct session *s, pid_t child, int *status)
 			kill(child, forward_sig);
 			forward_sig = 0;
 		}
-		if (session_now() >= next_rescan) {
-			next_rescan = session_now() + LIBC_RESCAN_S;
-			sensor_rescan_libc(&s->sensor);
-		}
-		if (session_now() >= next_filter) {
-			next_filter = session_now() + SENSOR_FILTER_REBUILD_S;
-			sensor_rebuild_filter(&s->sensor);
-		}
+		session_tick(s, session_now());
 		r = waitpid(child, status, WNOHANG);
 		if (r == child)
 			break;
