@@ -152,7 +152,7 @@ static void test_invalid_utf8_replaced(void)
 	json_free(&j);
 }
 
-/* Strict UTF-8 check, written apart from json.c's decoder. */
+/* Strict UTF-8 check, written apart from text.c's decoder. */
 static bool utf8_valid(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;

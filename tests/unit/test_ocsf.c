@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* `--format ocsf`: verdicts as OCSF 1.1 events (userspace/ocsf.c). */
+/* `--format ocsf`: verdicts as OCSF 1.1 events (userspace/ocsf.c), and
+ * --format's parse (userspace/output.c). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
