@@ -374,11 +374,8 @@ int cmd_daemon(int argc, char **argv)
 	}
 	/* A refusal is one line: the capabilities before the first line, and
 	 * before a private cgroup2 mount, which would fail for want of them. */
-	if (privilege_check(s.sensor.err, sizeof(s.sensor.err))) {
-		fprintf(stderr, "leakwatch daemon: missing capabilities:%s (run it as root)\n",
-			s.sensor.err);
+	if (session_check_privileges(&s))
 		goto out;
-	}
 	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch"))
 		goto out;
 	if (o.metrics_file && metrics_dir_check(o.metrics_file))

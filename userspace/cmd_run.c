@@ -355,11 +355,8 @@ int cmd_run(int argc, char **argv)
 		goto out_policy;
 	/* Before the cgroup: without privileges that fails with EACCES,
 	 * which would not say what is missing. */
-	if (privilege_check(s.sensor.err, sizeof(s.sensor.err))) {
-		fprintf(stderr, "leakwatch run: missing capabilities:%s (run it as root)\n",
-			s.sensor.err);
+	if (session_check_privileges(&s))
 		goto out_policy;
-	}
 	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch run"))
 		goto out_policy;
 	if (o.report) {

@@ -203,6 +203,15 @@ static void on_verdict(void *ctx, const struct tproc *p, const struct tverdict *
 	}
 }
 
+int session_check_privileges(struct session *s)
+{
+	if (!privilege_check(s->sensor.err, sizeof(s->sensor.err)))
+		return 0;
+	fprintf(stderr, "%s: missing capabilities:%s (run it as root)\n", s->opts.who,
+		s->sensor.err);
+	return 1;
+}
+
 int session_start(struct session *s, int cgroup_fd)
 {
 	struct sensor_opts so = { .enforce = s->opts.enforce,
@@ -220,12 +229,8 @@ int session_start(struct session *s, int cgroup_fd)
 	int err;
 
 	json_init(&s->json);
-	err = privilege_check(s->sensor.err, sizeof(s->sensor.err));
-	if (err) {
-		fprintf(stderr, "%s: missing capabilities:%s (run it as root)\n", s->opts.who,
-			s->sensor.err);
+	if (session_check_privileges(s))
 		return 1;
-	}
 	err = sensor_probe(&s->sensor, &so);
 	err = err ?: sensor_load(&s->sensor, &so);
 	err = err ?: sensor_apply_policy(&s->sensor, &s->policy);

@@ -98,6 +98,9 @@ bool session_parse_opt(struct session_opts *o, int opt, const char *arg, int *er
 /* Load the policy (built-in + --config + --window). 0 or EXIT_USAGE, with
  * one line on stderr naming the file and line. */
 int session_load_policy(struct session *s);
+/* Has leakwatch the capabilities it needs? 0, or 1 with one line on
+ * stderr naming those missing. */
+int session_check_privileges(struct session *s);
 /* Probe, load, fill and attach to cgroup_fd; one line on stderr and
  * non-zero on failure. */
 int session_start(struct session *s, int cgroup_fd);
