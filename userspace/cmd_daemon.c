@@ -94,16 +94,7 @@ static const struct option long_opts[] = {
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
-	{ "dns-capture", required_argument, NULL, OPT_DNS_CAPTURE },
-	{ "btf", required_argument, NULL, OPT_BTF },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "enforce", no_argument, NULL, OPT_ENFORCE },
-	{ "payload", required_argument, NULL, OPT_PAYLOAD },
-	{ "verbose", no_argument, NULL, OPT_VERBOSE },
-	{ "help", no_argument, NULL, 'h' },
+	SESSION_LONG_OPTS,
 	{},
 };
 

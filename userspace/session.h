@@ -50,6 +50,21 @@ enum {
 	OPT_VERBOSE = 'v',
 };
 
+/* Their getopt_long entries (and --help), for the end of a command's table. */
+/* clang-format off */
+#define SESSION_LONG_OPTS						\
+	{ "config", required_argument, NULL, OPT_CONFIG },		\
+	{ "window", required_argument, NULL, OPT_WINDOW },		\
+	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },	\
+	{ "dns-capture", required_argument, NULL, OPT_DNS_CAPTURE },	\
+	{ "btf", required_argument, NULL, OPT_BTF },			\
+	{ "format", required_argument, NULL, OPT_FORMAT },		\
+	{ "enforce", no_argument, NULL, OPT_ENFORCE },			\
+	{ "payload", required_argument, NULL, OPT_PAYLOAD },		\
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },			\
+	{ "help", no_argument, NULL, 'h' }
+/* clang-format on */
+
 /*
  * The periodic work of a command's loop, done by session_tick() in this
  * order. Each timer is first due when its command says, then every so
