@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ci_report.h"
+#include "text.h"
 
 #define COMMENT_MAX 240 /* a line stays well under the parser's 1024 bytes */
 #define NAME_SHOWN 80	/* bytes of a reserved name in a comment */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "proc.h"
 
 int cgroup2_mount(char *buf, size_t len)
 {
@@ -294,4 +296,253 @@ int cgroup_remove(const char *path)
 		usleep(10000);
 	}
 	return rmdir(path) ? -errno : 0;
+}
+
+/* --- cgroup path → container / pod identity ------------------------------- */
+
+static bool is_hex_lower(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+			return false;
+	return true;
+}
+
+/* A container id: exactly 64 lowercase hex digits. */
+static bool is_container_id(const char *s, size_t len)
+{
+	return len == 64 && is_hex_lower(s, len);
+}
+
+/* Does the component [s, s+len) equal prefix + 64 hex + suffix? Then
+ * return the id's start. */
+static const char *match_id(const char *s, size_t len, const char *prefix, const char *suffix)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+
+	if (len != pl + 64 + sl || strncmp(s, prefix, pl) || strncmp(s + pl + 64, suffix, sl))
+		return NULL;
+	return is_container_id(s + pl, 64) ? s + pl : NULL;
+}
+
+static bool comp_eq(const char *s, size_t len, const char *word)
+{
+	return strlen(word) == len && !strncmp(s, word, len);
+}
+
+static bool comp_has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+
+	return len >= sl && !strncmp(s + len - sl, suffix, sl);
+}
+
+/*
+ * A pod uid as written in a cgroup path: a UUID (36 characters, dashes at
+ * 8, 13, 18, 23; the systemd driver writes '_' for '-') or, for static
+ * pods, a 32-hex hash. Writes the canonical form (dashes, lowercase) to out.
+ */
+static bool parse_pod_uid(const char *s, size_t len, char out[37])
+{
+	size_t i;
+	char c;
+
+	if (len == 32) {
+		if (!is_hex_lower(s, len))
+			return false;
+		memcpy(out, s, len);
+		out[len] = '\0';
+		return true;
+	}
+	if (len != 36)
+		return false;
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-' && c != '_')
+				return false;
+			out[i] = '-';
+		} else if (isxdigit((unsigned char)c)) {
+			out[i] = (char)tolower((unsigned char)c);
+		} else {
+			return false;
+		}
+	}
+	out[len] = '\0';
+	return true;
+}
+
+static bool parse_qos(const char *s, size_t len, char out[16])
+{
+	static const char *const levels[] = { "burstable", "besteffort", "guaranteed" };
+	size_t i;
+
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		if (len == strlen(levels[i]) && !strncasecmp(s, levels[i], len)) {
+			strcpy(out, levels[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A systemd slice of the kubelet's systemd driver, e.g.
+ *   kubepods.slice, kubepods-burstable.slice,
+ *   kubepods-burstable-pod<uid_with_underscores>.slice, kubepods-pod<uid>.slice
+ * (kind and others prefix it: kubelet-kubepods-...). Returns whether the
+ * component is a kubepods slice; fills qos / pod_uid when it names them.
+ */
+static bool parse_kube_slice(const char *s, size_t len, struct proc_info *info)
+{
+	const char *k, *tok, *end = s + len - strlen(".slice");
+	char uid[37];
+	size_t tl;
+
+	if (!comp_has_suffix(s, len, ".slice"))
+		return false;
+	/* "kubepods" must be a whole dash-separated token */
+	for (k = s; k + 8 <= end; k++) {
+		if (strncmp(k, "kubepods", 8))
+			continue;
+		if ((k == s || k[-1] == '-') && (k + 8 == end || k[8] == '-'))
+			break;
+	}
+	if (k + 8 > end)
+		return false;
+	tok = k + 8;
+	while (tok < end) {
+		tok++; /* the '-' */
+		tl = 0;
+		while (tok + tl < end && tok[tl] != '-')
+			tl++;
+		if (tl > 3 && !strncmp(tok, "pod", 3)) {
+			if (parse_pod_uid(tok + 3, tl - 3, uid))
+				strcpy(info->pod_uid, uid);
+		} else {
+			parse_qos(tok, tl, info->qos);
+		}
+		tok += tl;
+	}
+	return true;
+}
+
+/* systemd unit name unescaping ("\x2d" → '-'), for a machine name. */
+static bool unescape_unit(const char *s, size_t len, char *out, size_t size)
+{
+	size_t i, o = 0;
+	unsigned int v;
+	char hex[3];
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '\\' && i + 3 < len && s[i + 1] == 'x' &&
+		    isxdigit((unsigned char)s[i + 2]) && isxdigit((unsigned char)s[i + 3])) {
+			hex[0] = s[i + 2];
+			hex[1] = s[i + 3];
+			hex[2] = '\0';
+			v = (unsigned int)strtoul(hex, NULL, 16);
+			c = (char)v;
+			i += 3;
+		}
+		if ((unsigned char)c < 0x20 || c == 0x7f || c == '/')
+			return false;
+		if (o + 1 >= size)
+			return false;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return o > 0;
+}
+
+void cgroup_parse_identity(const char *path, struct proc_info *info)
+{
+	bool in_kube = false, under_docker = false, kube_qos_next = false;
+	const char *comp, *end, *id;
+	char name[65], uid[37];
+	size_t len;
+
+	info->container_id[0] = '\0';
+	info->runtime[0] = '\0';
+	info->pod_uid[0] = '\0';
+	info->qos[0] = '\0';
+	if (!path)
+		return;
+
+	for (comp = path; *comp; comp = *end ? end + 1 : end) {
+		end = strchr(comp, '/');
+		if (!end)
+			end = comp + strlen(comp);
+		len = (size_t)(end - comp);
+		if (len == 0)
+			continue;
+
+		/* Kubernetes, cgroupfs driver: /kubepods[/QOS]/pod<uid>/<id> */
+		if (comp_eq(comp, len, "kubepods")) {
+			in_kube = true;
+			kube_qos_next = true;
+			continue;
+		}
+		if (in_kube && kube_qos_next) {
+			kube_qos_next = false;
+			if (parse_qos(comp, len, info->qos))
+				continue;
+		}
+		if (in_kube && len > 3 && !strncmp(comp, "pod", 3) &&
+		    parse_pod_uid(comp + 3, len - 3, uid)) {
+			strcpy(info->pod_uid, uid);
+			continue;
+		}
+		/* Kubernetes, systemd driver */
+		if (parse_kube_slice(comp, len, info)) {
+			in_kube = true;
+			continue;
+		}
+		if (comp_eq(comp, len, "docker")) {
+			under_docker = true;
+			continue;
+		}
+
+		if ((id = match_id(comp, len, "docker-", ".scope"))) {
+			memcpy(info->container_id, id, 64);
+			strcpy(info->runtime, "docker");
+		} else if ((id = match_id(comp, len, "cri-containerd-", ".scope"))) {
+			memcpy(info->container_id, id, 64);
+			strcpy(info->runtime, "containerd");
+		} else if ((id = match_id(comp, len, "crio-", ".scope")) ||
+			   (id = match_id(comp, len, "crio-", ""))) {
+			memcpy(info->container_id, id, 64);
+			strcpy(info->runtime, "cri-o");
+		} else if ((id = match_id(comp, len, "libpod-", ".scope")) ||
+			   (id = match_id(comp, len, "libpod-", ""))) {
+			memcpy(info->container_id, id, 64);
+			strcpy(info->runtime, "podman");
+		} else if (is_container_id(comp, len) && (under_docker || in_kube)) {
+			memcpy(info->container_id, comp, 64);
+			/* a bare id: /docker/<id> is docker's cgroupfs driver,
+			 * /kubepods/.../pod<uid>/<id> a CRI runtime (containerd) */
+			strcpy(info->runtime, under_docker ? "docker" : "containerd");
+		} else if (len > strlen("systemd-nspawn@.service") &&
+			   !strncmp(comp, "systemd-nspawn@", 15) &&
+			   comp_has_suffix(comp, len, ".service")) {
+			if (unescape_unit(comp + 15, len - 15 - 8, name, sizeof(name))) {
+				strcpy(info->container_id, name);
+				strcpy(info->runtime, "nspawn");
+			}
+		}
+		info->container_id[64] = '\0';
+	}
+
+	/* A pod without a QoS level in its path is a guaranteed pod. */
+	if (info->pod_uid[0] && !info->qos[0])
+		strcpy(info->qos, "guaranteed");
+	/* Pod fields only ever come from a kubepods hierarchy, and a QoS
+	 * level alone (a kubepods slice, no pod) identifies nothing. */
+	if (!in_kube || !info->pod_uid[0]) {
+		info->pod_uid[0] = '\0';
+		info->qos[0] = '\0';
+	}
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Finding the cgroup v2 hierarchy and making the one `run` watches. */
+/*
+ * Finding the cgroup v2 hierarchy and making the one `run` watches, and
+ * the container and pod identity a cgroup path encodes.
+ */
 #ifndef __LW_CGROUP_H
 #define __LW_CGROUP_H
 
@@ -55,5 +58,12 @@ int cgroup_create_child(const char *mount, char *buf, size_t len);
 int cgroup_enter(const char *path, pid_t pid);
 /* Move any process left in path to its parent, then remove it. */
 int cgroup_remove(const char *path);
+
+struct proc_info;
+
+/* Fill container_id, runtime, pod_uid and qos from a cgroup path (docker,
+ * containerd/cri, CRI-O, podman, systemd-nspawn; kubepods under the systemd
+ * and cgroupfs drivers). Unknown shapes leave the fields "". */
+void cgroup_parse_identity(const char *path, struct proc_info *info);
 
 #endif /* __LW_CGROUP_H */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ci_report.h"
+#include "text.h"
 
 #define CMDLINE_HEAD 120 /* bytes of cmdline shown in names and titles */
 #define NAME_TEXT (DNS_TEXT_MAX * 4)

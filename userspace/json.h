@@ -60,16 +60,4 @@ int json_write_line(struct json *j, int fd);
 /* The value as a NUL-terminated string (owned by j). */
 const char *json_str(struct json *j);
 
-/* For text reports: copy bytes to out with everything a terminal could act
- * on escaped (controls and ESC as \xNN, invalid UTF-8 as \xNN, backslash
- * doubled). Always NUL terminated; returns out. */
-char *text_escape(const char *s, size_t n, char *out, size_t outlen);
-
-/* Decode the UTF-8 sequence at s (n > 0 bytes, which it never reads past):
- * returns the bytes it spans, *cp the code point or UTF8_BAD for a maximal
- * invalid subpart (what json_string_n() turns into U+FFFD). For writers of
- * other formats (ci_report.c). */
-#define UTF8_BAD UINT32_MAX
-size_t utf8_next(const char *s, size_t n, uint32_t *cp);
-
 #endif /* __LW_JSON_H */

@@ -34,6 +34,7 @@
 #include "leakwatch.h"
 #include "leakwatch.skel.h"
 #include "libc_probe.h"
+#include "libscan.h"
 
 #define PID_BITMAP_MAX (1u << 22) /* PID_MAX_LIMIT on 64-bit */
 
@@ -346,48 +347,19 @@ static int consider(struct libc_probe *lp, const char *path, const char *shown)
 	return 1;
 }
 
-/*
- * The C libraries in /proc/PID/maps. A library is opened through
- * /proc/PID/map_files/START-END, the mapping's own file whatever the
- * process's root or mount namespace (a container's /lib/libc.so.6 is not
- * the host's; a chroot's path is the host's view), so a uprobe lands on the
- * inode the process really runs.
- */
+/* One C library in a process's maps (libscan_maps()): shown with its pid,
+ * but leakwatch's own by name alone. */
+static int found_in_maps(void *ctx, const char *path, const char *file, const char *pid)
+{
+	char shown[PATH_MAX + 160];
+
+	snprintf(shown, sizeof(shown), "%.*s (pid %.20s)", PATH_MAX, file, pid);
+	return consider(ctx, path, !strcmp(pid, "self") ? file : shown);
+}
+
 static int scan_maps(struct libc_probe *lp, const char *pid)
 {
-	char path[PATH_MAX], line[PATH_MAX + 128], full[PATH_MAX + 160], shown[PATH_MAX + 160];
-	FILE *f;
-	int added = 0;
-
-	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		char *file = strchr(line, '/'), *nl, *sp;
-
-		if (!file)
-			continue;
-		nl = strchr(file, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strstr(file, " (deleted)") || !libc_probe_is_libc_name(file))
-			continue;
-		sp = strchr(line, ' ');
-		if (!sp || sp - line > 64)
-			continue;
-		*sp = '\0';
-		snprintf(full, sizeof(full), "/proc/%.20s/map_files/%.64s", pid, line);
-		/* map_files needs CAP_CHECKPOINT_RESTORE (or CAP_SYS_ADMIN),
-		 * which a daemon that dropped privileges may lack: the
-		 * process's root is the next best view of its file. */
-		if (access(full, F_OK) && errno == EPERM)
-			snprintf(full, sizeof(full), "/proc/%.20s/root%.*s", pid, PATH_MAX, file);
-		snprintf(shown, sizeof(shown), "%.*s (pid %.20s)", PATH_MAX, file, pid);
-		added += consider(lp, full, !strcmp(pid, "self") ? file : shown);
-	}
-	fclose(f);
-	return added;
+	return libscan_maps(pid, libc_probe_is_libc_name, found_in_maps, lp);
 }
 
 static bool bit_test(const uint8_t *bm, unsigned long pid)

@@ -3,7 +3,6 @@
  * Verdicts as OCSF 1.1 events (README, "OCSF output"). The §6 JSON lines
  * stay the contract; this is an optional view of the same verdicts.
  */
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,15 +19,6 @@
 static const char *const ocsf_severity_names[] = {
 	"Unknown", "Informational", "Low", "Medium", "High",
 };
-
-int output_format_parse(const char *s)
-{
-	if (!strcmp(s, "json"))
-		return FORMAT_JSON;
-	if (!strcmp(s, "ocsf"))
-		return FORMAT_OCSF;
-	return -EINVAL;
-}
 
 int ocsf_severity_id(uint8_t sev)
 {

@@ -21,14 +21,6 @@
 #define OCSF_CLASS_DNS_ACTIVITY 4003
 #define OCSF_CATEGORY_NETWORK 4
 
-enum output_format {
-	FORMAT_JSON = 0, /* README, The report (JSON lines) */
-	FORMAT_OCSF,
-};
-
-/* enum output_format from "json" or "ocsf", or -EINVAL. */
-int output_format_parse(const char *s);
-
 /* OCSF severity_id of a verdict severity: low 2, medium 3, high 4. */
 int ocsf_severity_id(uint8_t sev);
 

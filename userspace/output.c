@@ -161,3 +161,12 @@ int output_parse_size(const char *s, uint64_t *out)
 	*out = v;
 	return 0;
 }
+
+int output_format_parse(const char *s)
+{
+	if (!strcmp(s, "json"))
+		return FORMAT_JSON;
+	if (!strcmp(s, "ocsf"))
+		return FORMAT_OCSF;
+	return -EINVAL;
+}

@@ -2,13 +2,22 @@
 /*
  * The daemon's JSON-lines file: opened 0600 for appending, rotated by size
  * between whole lines (so no line is ever split or lost across a rotation),
- * rotated files compressed with zlib to FILE.1.gz, FILE.2.gz, ...
+ * rotated files compressed with zlib to FILE.1.gz, FILE.2.gz, ...; and
+ * which format (--format) the lines written to it take.
  */
 #ifndef __LW_OUTPUT_H
 #define __LW_OUTPUT_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+enum output_format {
+	FORMAT_JSON = 0, /* README, The report (JSON lines) */
+	FORMAT_OCSF,
+};
+
+/* enum output_format from "json" or "ocsf", or -EINVAL. */
+int output_format_parse(const char *s);
 
 struct output {
 	char *path; /* NULL: standard output, never rotated */

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup.h" /* cgroup_parse_identity(), which proc_read() uses */
+
 #define PROC_CMDLINE_MAX 4096
 #define PROC_PATH_MAX 4096
 #define PROC_SOURCE_MAX 40
@@ -64,10 +66,5 @@ void cgroup_parse_file(const char *text, struct proc_info *info);
 
 /* Does info carry a container or pod identity? */
 bool proc_has_identity(const struct proc_info *info);
-
-/* Fill container_id, runtime, pod_uid and qos from a cgroup path (docker,
- * containerd/cri, CRI-O, podman, systemd-nspawn; kubepods under the systemd
- * and cgroupfs drivers). Unknown shapes leave the fields "". */
-void cgroup_parse_identity(const char *path, struct proc_info *info);
 
 #endif /* __LW_PROC_H */

@@ -9,6 +9,7 @@
 #include "libc_probe.h"
 #include "report.h"
 #include "sensor.h"
+#include "text.h"
 
 static void iso_time(char *buf, size_t len)
 {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,10 @@
 #include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "metrics.h"
 #include "privilege.h"
 #include "session.h"
+#include "text.h"
 #include "tls_probe.h"
 
 double session_now(void)
@@ -200,6 +203,15 @@ static void on_verdict(void *ctx, const struct watched_proc *p, const struct ver
 	}
 }
 
+int session_check_privileges(struct session *s)
+{
+	if (!privilege_check(s->sensor.err, sizeof(s->sensor.err)))
+		return 0;
+	fprintf(stderr, "%s: missing capabilities:%s (run it as root)\n", s->opts.who,
+		s->sensor.err);
+	return 1;
+}
+
 int session_start(struct session *s, int cgroup_fd)
 {
 	struct sensor_opts so = { .enforce = s->opts.enforce,
@@ -217,12 +229,8 @@ int session_start(struct session *s, int cgroup_fd)
 	int err;
 
 	json_init(&s->json);
-	err = privilege_check(s->sensor.err, sizeof(s->sensor.err));
-	if (err) {
-		fprintf(stderr, "%s: missing capabilities:%s (run it as root)\n", s->opts.who,
-			s->sensor.err);
+	if (session_check_privileges(s))
 		return 1;
-	}
 	err = sensor_probe(&s->sensor, &so);
 	err = err ?: sensor_load(&s->sensor, &so);
 	err = err ?: sensor_apply_policy(&s->sensor, &s->policy);
@@ -341,6 +349,75 @@ int session_poll(struct session *s, int timeout_ms)
 		verdict_engine_release(s->engine, p);
 	}
 	return (n > 0 ? n : 0) + (m > 0 ? m : 0);
+}
+
+void session_every(struct session *s, enum session_timer t, double every, double first)
+{
+	s->timers.every[t] = every;
+	s->timers.next[t] = session_now() + first;
+}
+
+unsigned int session_timers_due(struct session_timers *timers, double now)
+{
+	unsigned int due = 0;
+	int t;
+
+	for (t = 0; t < SESSION_TIMERS; t++) {
+		if (!timers->every[t] || now < timers->next[t])
+			continue;
+		timers->next[t] = now + timers->every[t];
+		due |= 1u << t;
+	}
+	return due;
+}
+
+static void rescan(struct session *s)
+{
+	sensor_rescan_libc(&s->sensor);
+	/* run keeps every process for its report at the end. The daemon
+	 * releases them as they exit; processes with no exit event
+	 * (untainted ones reported for a direct leak) would otherwise be
+	 * kept forever. */
+	if (s->keep_exited)
+		return;
+	verdict_engine_sweep(s->engine);
+	/* Give back what the processes reported and released left free:
+	 * glibc keeps a freed heap otherwise. */
+	malloc_trim(0);
+}
+
+/* The loss counters by reason, so a SIEM sees losses as they happen, not
+ * only at shutdown. */
+static void write_stats(struct session *s)
+{
+	struct summary sum;
+
+	session_summary(s, &sum);
+	report_stats_json(&s->json, s->out.fd, &sum);
+	output_maybe_rotate(&s->out);
+}
+
+static void write_metrics(struct session *s)
+{
+	int err = metrics_write(s->metrics_file, s);
+
+	if (err)
+		fprintf(stderr, "leakwatch: cannot write %s: %s\n", s->metrics_file,
+			strerror(-err));
+}
+
+void session_tick(struct session *s, double now)
+{
+	unsigned int due = session_timers_due(&s->timers, now);
+
+	if (due & 1u << SESSION_RESCAN)
+		rescan(s);
+	if (due & 1u << SESSION_FILTER)
+		sensor_rebuild_filter(&s->sensor);
+	if (due & 1u << SESSION_STATS)
+		write_stats(s);
+	if (due & 1u << SESSION_METRICS)
+		write_metrics(s);
 }
 
 void session_report_all(struct session *s, FILE *text)

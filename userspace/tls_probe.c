@@ -26,6 +26,7 @@
 
 #include "leakwatch.h"
 #include "leakwatch.skel.h"
+#include "libscan.h"
 #include "tls_probe.h"
 
 #define TLS_MAX_FILES 256
@@ -147,37 +148,20 @@ static void consider(struct tls_probe *tp, const char *path, const char *shown)
 	tp->n_attached += attach_file(tp, path, shown);
 }
 
+static int found_in_maps(void *ctx, const char *path, const char *file, const char *pid)
+{
+	char shown[PATH_MAX + 160];
+
+	(void)pid;
+	snprintf(shown, sizeof(shown), "%.*s", PATH_MAX, file);
+	consider(ctx, path, shown);
+	return 0;
+}
+
 /* The TLS libraries in /proc/PID/maps, through map_files. */
 static void scan_maps(struct tls_probe *tp, const char *pid)
 {
-	char path[64], line[PATH_MAX + 128], full[PATH_MAX + 160], shown[PATH_MAX + 160];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%.20s/maps", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *file = strchr(line, '/'), *nl, *sp;
-
-		if (!file)
-			continue;
-		nl = strchr(file, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strstr(file, " (deleted)") || !is_tls_name(file))
-			continue;
-		sp = strchr(line, ' ');
-		if (!sp || sp - line > 64)
-			continue;
-		*sp = '\0';
-		snprintf(full, sizeof(full), "/proc/%.20s/map_files/%.64s", pid, line);
-		if (access(full, F_OK) && errno == EPERM)
-			snprintf(full, sizeof(full), "/proc/%.20s/root%.*s", pid, PATH_MAX, file);
-		snprintf(shown, sizeof(shown), "%.*s", PATH_MAX, file);
-		consider(tp, full, shown);
-	}
-	fclose(f);
+	libscan_maps(pid, is_tls_name, found_in_maps, tp);
 }
 
 struct tls_probe *tls_probe_new(struct leakwatch_bpf *skel, bool verbose)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "text.h"
 #include "json_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Checkers the fuzz targets share, written apart from userspace/json.c so a
- * bug there is not mirrored here: strict UTF-8 and a strict JSON grammar
- * (RFC 8259, without the whitespace the writer never emits).
+ * Checkers the fuzz targets share, written apart from userspace/json.c and
+ * text.c so a bug there is not mirrored here: strict UTF-8 and a strict
+ * JSON grammar (RFC 8259, without the whitespace the writer never emits).
  */
 #ifndef __LW_JSON_CHECK_H
 #define __LW_JSON_CHECK_H

@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "ci_report.h"
 #include "json.h"
+#include "text.h"
 
 enum which { GH_DATA, GH_PROP, MD, XML_TEXT, XML_ATTR };
 

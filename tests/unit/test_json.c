@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Unit tests of the JSON writer and text_escape() (userspace/json.c).
+ * Unit tests of the JSON writer (userspace/json.c) and text_escape()
+ * (userspace/text.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 
 #include "test.h"
 #include "json.h"
+#include "text.h"
 
 /* The JSON text of one string value written alone. */
 static const char *str_of(struct json *j, const char *s, size_t n)
@@ -150,7 +152,7 @@ static void test_invalid_utf8_replaced(void)
 	json_free(&j);
 }
 
-/* Strict UTF-8 check, written apart from json.c's decoder. */
+/* Strict UTF-8 check, written apart from text.c's decoder. */
 static bool utf8_valid(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;

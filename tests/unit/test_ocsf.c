@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* `--format ocsf`: verdicts as OCSF 1.1 events (userspace/ocsf.c). */
+/* `--format ocsf`: verdicts as OCSF 1.1 events (userspace/ocsf.c), and
+ * --format's parse (userspace/output.c). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "addr.h"
 #include "json.h"
 #include "ocsf.h"
+#include "output.h"
 #include "verdict.h"
 
 static char cmdline[] = "/usr/bin/curl\0-sS\0http://leak.test/";

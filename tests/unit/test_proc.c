@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * userspace/proc.c: /proc parsing (start time, comm with spaces and ')',
- * processes that vanish, pid reuse) and container / pod identity from real
- * cgroup path shapes.
+ * processes that vanish, pid reuse), and container / pod identity from real
+ * cgroup path shapes (cgroup_parse_identity(), userspace/cgroup.c).
  */
 #include <errno.h>
 #include <signal.h>

@@ -29,8 +29,7 @@
 #define EXIT_LEAK_DEFAULT 3
 #define EXIT_INCOMPLETE 4 /* no leak, but not everything watched was seen */
 #define POLL_MS 50
-#define DRAIN_MS 300	/* after COMMAND exits: late events (exit, responses) */
-#define LIBC_RESCAN_S 5 /* C libraries of containers COMMAND starts */
+#define DRAIN_MS 300 /* after COMMAND exits: late events (exit, responses) */
 
 static const char usage[] =
 	"Usage: leakwatch run [OPTIONS] -- COMMAND [ARG...]\n"
@@ -99,16 +98,7 @@ static const struct option long_opts[] = {
 	{ "step-summary", required_argument, NULL, OPT_CI_STEP_SUMMARY },
 	{ "junit", required_argument, NULL, OPT_CI_JUNIT },
 	{ "write-baseline", required_argument, NULL, OPT_CI_BASELINE },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
-	{ "dns-capture", required_argument, NULL, OPT_DNS_CAPTURE },
-	{ "btf", required_argument, NULL, OPT_BTF },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "enforce", no_argument, NULL, OPT_ENFORCE },
-	{ "payload", required_argument, NULL, OPT_PAYLOAD },
-	{ "verbose", no_argument, NULL, OPT_VERBOSE },
-	{ "help", no_argument, NULL, 'h' },
+	SESSION_LONG_OPTS,
 	{},
 };
 
@@ -238,11 +228,13 @@ static int wait_status_code(int status)
 /* Poll events until COMMAND exits, then drain what is still in flight. */
 static int watch(struct session *s, pid_t child, int *status)
 {
-	double next_rescan = session_now() + LIBC_RESCAN_S, drain_end;
-	double next_filter = session_now() + SENSOR_FILTER_REBUILD_S;
+	double drain_end;
 	pid_t r;
 	int n;
 
+	/* The libraries and the filter are fresh from session_start(). */
+	session_every(s, SESSION_RESCAN, LIBC_RESCAN_S, LIBC_RESCAN_S);
+	session_every(s, SESSION_FILTER, SENSOR_FILTER_REBUILD_S, SENSOR_FILTER_REBUILD_S);
 	for (;;) {
 		n = session_poll(s, POLL_MS);
 		if (n < 0) {
@@ -253,14 +245,7 @@ static int watch(struct session *s, pid_t child, int *status)
 			kill(child, forward_sig);
 			forward_sig = 0;
 		}
-		if (session_now() >= next_rescan) {
-			next_rescan = session_now() + LIBC_RESCAN_S;
-			sensor_rescan_libc(&s->sensor);
-		}
-		if (session_now() >= next_filter) {
-			next_filter = session_now() + SENSOR_FILTER_REBUILD_S;
-			sensor_rebuild_filter(&s->sensor);
-		}
+		session_tick(s, session_now());
 		r = waitpid(child, status, WNOHANG);
 		if (r == child)
 			break;
@@ -361,11 +346,8 @@ int cmd_run(int argc, char **argv)
 		goto out_policy;
 	/* Before the cgroup: without privileges that fails with EACCES,
 	 * which would not say what is missing. */
-	if (privilege_check(s.sensor.err, sizeof(s.sensor.err))) {
-		fprintf(stderr, "leakwatch run: missing capabilities:%s (run it as root)\n",
-			s.sensor.err);
+	if (session_check_privileges(&s))
 		goto out_policy;
-	}
 	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch run"))
 		goto out_policy;
 	if (o.report) {

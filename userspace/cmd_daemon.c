@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,14 +19,12 @@
 
 #include "cgroup.h"
 #include "commands.h"
-#include "metrics.h"
 #include "output.h"
 #include "pin.h"
 #include "privilege.h"
 #include "session.h"
 
 #define POLL_MS 100
-#define LIBC_RESCAN_S 5 /* new containers' C libraries */
 
 static const char usage[] =
 	"Usage: leakwatch daemon [OPTIONS]\n"
@@ -97,16 +94,7 @@ static const struct option long_opts[] = {
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
-	{ "dns-capture", required_argument, NULL, OPT_DNS_CAPTURE },
-	{ "btf", required_argument, NULL, OPT_BTF },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "enforce", no_argument, NULL, OPT_ENFORCE },
-	{ "payload", required_argument, NULL, OPT_PAYLOAD },
-	{ "verbose", no_argument, NULL, OPT_VERBOSE },
-	{ "help", no_argument, NULL, 'h' },
+	SESSION_LONG_OPTS,
 	{},
 };
 
@@ -296,50 +284,17 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 	return 0;
 }
 
-/* Periodic work: the stats line (loss counters by reason, so a SIEM sees
- * losses as they happen, not only at shutdown) and the metrics file. */
-static void periodic(struct session *s, const struct daemon_opts *o, double *next_stats,
-		     double *next_metrics)
-{
-	static double next_rescan, next_filter;
-	double now = session_now();
-	struct summary sum;
-	int err;
-
-	if (now >= next_rescan) {
-		next_rescan = now + LIBC_RESCAN_S;
-		sensor_rescan_libc(&s->sensor);
-		/* Processes with no exit event (untainted ones reported for a
-		 * direct leak) would otherwise be kept forever. */
-		verdict_engine_sweep(s->engine);
-		/* Give back what the processes reported and released left
-		 * free: glibc keeps a freed heap otherwise. */
-		malloc_trim(0);
-	}
-	if (now >= next_filter) {
-		next_filter = now + SENSOR_FILTER_REBUILD_S;
-		sensor_rebuild_filter(&s->sensor);
-	}
-	if (o->stats_interval && now >= *next_stats) {
-		*next_stats = now + o->stats_interval;
-		session_summary(s, &sum);
-		report_stats_json(&s->json, s->out.fd, &sum);
-		output_maybe_rotate(&s->out);
-	}
-	if (o->metrics_file && now >= *next_metrics) {
-		*next_metrics = now + o->metrics_interval;
-		err = metrics_write(o->metrics_file, s);
-		if (err)
-			fprintf(stderr, "leakwatch: cannot write %s: %s\n", o->metrics_file,
-				strerror(-err));
-	}
-}
-
 static int loop(struct session *s, const struct daemon_opts *o)
 {
-	double next_stats = session_now() + o->stats_interval, next_metrics = 0;
 	int n;
 
+	/* Rescan, filter and metrics file at the first tick (the file is
+	 * there at once), the first stats line one interval in. */
+	session_every(s, SESSION_RESCAN, LIBC_RESCAN_S, 0);
+	session_every(s, SESSION_FILTER, SENSOR_FILTER_REBUILD_S, 0);
+	session_every(s, SESSION_STATS, o->stats_interval, o->stats_interval);
+	s->metrics_file = o->metrics_file;
+	session_every(s, SESSION_METRICS, o->metrics_file ? o->metrics_interval : 0, 0);
 	while (!exiting) {
 		n = session_poll(s, POLL_MS);
 		if (n < 0) {
@@ -354,7 +309,7 @@ static int loop(struct session *s, const struct daemon_opts *o)
 			want_reload = 0;
 			reload(s);
 		}
-		periodic(s, o, &next_stats, &next_metrics);
+		session_tick(s, session_now());
 	}
 	return 0;
 }
@@ -410,11 +365,8 @@ int cmd_daemon(int argc, char **argv)
 	}
 	/* A refusal is one line: the capabilities before the first line, and
 	 * before a private cgroup2 mount, which would fail for want of them. */
-	if (privilege_check(s.sensor.err, sizeof(s.sensor.err))) {
-		fprintf(stderr, "leakwatch daemon: missing capabilities:%s (run it as root)\n",
-			s.sensor.err);
+	if (session_check_privileges(&s))
 		goto out;
-	}
 	if (cgroup2_mount_or_private(mount, sizeof(mount), "leakwatch"))
 		goto out;
 	if (o.metrics_file && metrics_dir_check(o.metrics_file))
