@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "dns.h"
 
 #define DNS_HDR_LEN 12
@@ -131,14 +132,14 @@ static int parse_rdata(const struct cursor *c, struct dns_rr *rr)
 {
 	size_t off = c->off, end = c->off + rr->rdlength;
 	const uint8_t *p = c->buf + off;
+	uint32_t v4;
 
 	switch (rr->type) {
 	case DNS_T_A:
 		if (rr->rdlength != 4)
 			return DNS_ERR_MALFORMED;
-		memset(rr->addr, 0, 10);
-		rr->addr[10] = rr->addr[11] = 0xff;
-		memcpy(rr->addr + 12, p, 4);
+		memcpy(&v4, p, 4);
+		addr_from_v4(v4, rr->addr);
 		return DNS_OK;
 	case DNS_T_AAAA:
 		if (rr->rdlength != 16)

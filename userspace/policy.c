@@ -862,51 +862,17 @@ static const struct addr_block *block_match(const struct policy *p, const uint8_
 	return best;
 }
 
-static bool has_prefix(const uint8_t a[16], const uint8_t *pfx, size_t n)
-{
-	return !memcmp(a, pfx, n);
-}
-
-/* The IPv4 address a transition block carries. False for an unknown block. */
-static bool embedded_v4(const struct addr_block *b, const uint8_t a[16], uint8_t v4[16])
-{
-	static const uint8_t nat64[] = { 0x00, 0x64, 0xff, 0x9b };
-	static const uint8_t teredo[] = { 0x20, 0x01, 0x00, 0x00 };
-	static const uint8_t six_to_four[] = { 0x20, 0x02 };
-	uint32_t be;
-
-	if (b->plen == 96 && has_prefix(b->prefix, nat64, 4)) {
-		memcpy(&be, a + 12, 4); /* RFC 6052: the last 32 bits */
-	} else if (b->plen == 32 && has_prefix(b->prefix, teredo, 4)) {
-		memcpy(&be, a + 12, 4); /* RFC 4380 §4: the client, obfuscated */
-		be = ~be;
-	} else if (b->plen == 16 && has_prefix(b->prefix, six_to_four, 2)) {
-		memcpy(&be, a + 2, 4); /* RFC 3056: 2002:AABB:CCDD::/48 */
-	} else {
-		return false;
-	}
-	addr_from_v4(be, v4);
-	return true;
-}
-
-static bool is_multicast(const uint8_t a[16])
-{
-	if (addr_is_v4(a))
-		return (a[12] & 0xf0) == 0xe0;
-	return a[0] == 0xff;
-}
-
 void policy_classify_addr(const struct policy *p, const uint8_t a[16], struct addr_class *out)
 {
 	const struct addr_block *b;
 	uint8_t v4[16];
 
 	memset(out, 0, sizeof(*out));
-	out->multicast = is_multicast(a);
+	out->multicast = addr_is_multicast(a);
 	b = block_match(p, a);
 	if (b && b->kind == ADDR_KIND_EMBEDDED_V4) {
-		if (embedded_v4(b, a, v4)) {
-			out->multicast |= is_multicast(v4);
+		if (addr_embedded_v4(b->prefix, b->plen, a, v4)) {
+			out->multicast |= addr_is_multicast(v4);
 			b = block_match(p, v4);
 		} else {
 			b = NULL;
@@ -940,15 +906,6 @@ bool policy_is_mail_port(const struct policy *p, uint16_t port)
 	return false;
 }
 
-static bool is_loopback(const uint8_t a[16])
-{
-	static const uint8_t v6_loopback[16] = { [15] = 1 };
-
-	if (addr_is_v4(a))
-		return a[12] == 127;
-	return !memcmp(a, v6_loopback, 16);
-}
-
 static bool is_ipv4only(const uint8_t a[16])
 {
 	return addr_is_v4(a) && a[12] == 192 && a[13] == 0 && a[14] == 0 &&
@@ -957,14 +914,13 @@ static bool is_ipv4only(const uint8_t a[16])
 
 bool policy_answer_violates(const struct policy *p, uint8_t family, const uint8_t a[16])
 {
-	static const uint8_t nat64_wkp[12] = { 0x00, 0x64, 0xff, 0x9b };
 	struct addr_class c;
 
 	switch (family) {
 	case LW_FAMILY_NXDOMAIN:
 		return true;
 	case LW_FAMILY_LOOPBACK:
-		return !is_loopback(a);
+		return !addr_is_loopback(a);
 	case LW_FAMILY_LOCAL:
 		policy_classify_addr(p, a, &c);
 		return c.global;
@@ -972,7 +928,7 @@ bool policy_answer_violates(const struct policy *p, uint8_t family, const uint8_
 		if (addr_is_v4(a))
 			return !is_ipv4only(a);
 		/* AAAA exist only as DNS64 synthesis (RFC 8880 §7). */
-		if (has_prefix(a, nat64_wkp, sizeof(nat64_wkp)))
+		if (prefix_contains(addr_nat64_wkp, ADDR_NAT64_WKP_PLEN, a))
 			return false;
 		policy_classify_addr(p, a, &c);
 		return c.global;
