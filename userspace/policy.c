@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "addr.h"
+#include "dns_name.h"
 #include "policy.h"
 
 #define POLICY_LINE_MAX 1024
@@ -81,106 +82,6 @@ int family_parse(const char *name)
 
 /* ---- names ---------------------------------------------------------------- */
 
-static uint8_t lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 'a' - 'A') : c;
-}
-
-/*
- * Walk a text name label by label; when wire is set, write its lowercase wire
- * form there. Returns the wire length, or -EINVAL with *why set.
- */
-static int name_scan(const char *name, uint8_t *wire, size_t cap, const char **why)
-{
-	size_t len = strlen(name), pos = 0, out = 0;
-
-	if (!len) {
-		*why = "empty name";
-		return -EINVAL;
-	}
-	if (name[len - 1] == '.')
-		len--;
-	while (len) {
-		size_t l = 0, i;
-
-		while (pos + l < len && name[pos + l] != '.')
-			l++;
-		if (!l) {
-			*why = "empty label";
-			return -EINVAL;
-		}
-		if (l > 63) {
-			*why = "label longer than 63 bytes";
-			return -EINVAL;
-		}
-		if (out + 1 + l + 1 > LW_DNS_NAME_MAX) {
-			*why = "name longer than 255 bytes in wire form";
-			return -EINVAL;
-		}
-		for (i = 0; i < l; i++) {
-			uint8_t c = (uint8_t)name[pos + i];
-
-			if (c < 0x20 || c == 0x7f) {
-				*why = "control character in name";
-				return -EINVAL;
-			}
-		}
-		if (wire) {
-			if (out + 1 + l + 1 > cap) {
-				*why = "name does not fit";
-				return -EINVAL;
-			}
-			wire[out] = (uint8_t)l;
-			for (i = 0; i < l; i++)
-				wire[out + 1 + i] = lower((uint8_t)name[pos + i]);
-		}
-		out += 1 + l;
-		pos += l;
-		if (pos == len)
-			break;
-		pos++; /* the dot; a label must follow it */
-	}
-	if (wire) {
-		if (out + 1 > cap) {
-			*why = "name does not fit";
-			return -EINVAL;
-		}
-		wire[out] = 0;
-	}
-	return (int)(out + 1);
-}
-
-int name_validate(const char *name, char *err, size_t errlen)
-{
-	const char *why;
-
-	if (!name)
-		return fail(err, errlen, "no name");
-	if (name_scan(name, NULL, 0, &why) < 0)
-		return fail(err, errlen, "%s", why);
-	return 0;
-}
-
-int name_to_wire(const char *name, uint8_t *wire, size_t cap)
-{
-	const char *why;
-
-	if (!name || !wire)
-		return -EINVAL;
-	return name_scan(name, wire, cap, &why);
-}
-
-/* Bytes equal, ASCII case folded. Length octets (<= 63) fold to themselves. */
-static bool wire_eq(const uint8_t *a, const uint8_t *lower_b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (lower(a[i]) != lower_b[i])
-			return false;
-	return true;
-}
-
 static const struct reserved_suffix *suffix_at(const struct policy *p, const uint8_t *wire,
 					       size_t n)
 {
@@ -191,45 +92,22 @@ static const struct reserved_suffix *suffix_at(const struct policy *p, const uin
 	for (i = 0; i < p->n_suffixes; i++) {
 		const struct reserved_suffix *s = &p->suffixes[i];
 
-		if (s->wire_len == n && wire_eq(wire, s->wire, n))
+		if (s->wire_len == n && dns_wire_equal(wire, s->wire, n))
 			return s;
 	}
 	return NULL;
 }
 
-/*
- * The label boundaries of an uncompressed wire-form name: starts[] gets the
- * offset of each label, *total the length including the root label.
- * Returns the number of labels, or -1 for pointers, bad lengths, overruns.
- */
-static int wire_labels(const uint8_t *wire, size_t len, uint16_t *starts, size_t *total)
-{
-	size_t pos = 0, n = 0;
-
-	for (;;) {
-		if (pos >= len || pos >= LW_DNS_NAME_MAX)
-			return -1;
-		if (!wire[pos])
-			break;
-		if (wire[pos] > 63)
-			return -1;
-		starts[n++] = (uint16_t)pos;
-		pos += 1 + (size_t)wire[pos];
-	}
-	*total = pos + 1;
-	return (int)n;
-}
-
 const struct reserved_suffix *policy_match_wire(const struct policy *p, const uint8_t *wire,
 						size_t len)
 {
-	uint16_t starts[LW_DNS_NAME_MAX / 2 + 1];
+	uint16_t starts[DNS_NAME_LABELS];
 	size_t total, i;
 	int n;
 
 	if (!p || !wire)
 		return NULL;
-	n = wire_labels(wire, len, starts, &total);
+	n = dns_wire_labels(wire, len, starts, &total);
 	if (n < 0)
 		return NULL;
 	/* The leftmost boundary that matches is the longest suffix. */
@@ -247,13 +125,13 @@ const struct reserved_suffix *policy_match_wire(const struct policy *p, const ui
 static bool wire_under(const struct allow_name *list, size_t n_list, const uint8_t *wire,
 		       size_t len)
 {
-	uint16_t starts[LW_DNS_NAME_MAX / 2 + 1];
+	uint16_t starts[DNS_NAME_LABELS];
 	size_t total, i, k;
 	int n;
 
 	if (!list || !n_list || !wire)
 		return false;
-	n = wire_labels(wire, len, starts, &total);
+	n = dns_wire_labels(wire, len, starts, &total);
 	if (n < 0)
 		return false;
 	for (i = 0; i < (size_t)n; i++) {
@@ -262,7 +140,7 @@ static bool wire_under(const struct allow_name *list, size_t n_list, const uint8
 		for (k = 0; k < n_list; k++) {
 			const struct allow_name *a = &list[k];
 
-			if (a->wire_len == rest && wire_eq(wire + starts[i], a->wire, rest))
+			if (a->wire_len == rest && dns_wire_equal(wire + starts[i], a->wire, rest))
 				return true;
 		}
 	}
@@ -276,7 +154,7 @@ static bool name_under(const struct allow_name *list, size_t n_list, const char 
 
 	if (!list || !n_list || !name)
 		return false;
-	len = name_to_wire(name, wire, sizeof(wire));
+	len = dns_name_from_text(name, wire, sizeof(wire), NULL);
 	if (len < 0)
 		return false;
 	return wire_under(list, n_list, wire, (size_t)len);
@@ -304,7 +182,7 @@ const struct reserved_suffix *policy_match_name(const struct policy *p, const ch
 
 	if (!p || !name)
 		return NULL;
-	len = name_to_wire(name, wire, sizeof(wire));
+	len = dns_name_from_text(name, wire, sizeof(wire), NULL);
 	if (len < 0)
 		return NULL;
 	return policy_match_wire(p, wire, (size_t)len);
@@ -315,10 +193,9 @@ const struct reserved_suffix *policy_match_name(const struct policy *p, const ch
 static int suffix_fill(struct reserved_suffix *s, const char *name, const char **why)
 {
 	uint8_t wire[LW_DNS_NAME_MAX];
-	size_t i, n;
 	int len;
 
-	len = name_scan(name, wire, sizeof(wire), why);
+	len = dns_name_from_text(name, wire, sizeof(wire), why);
 	if (len < 0)
 		return len;
 	if (len == 1) {
@@ -332,12 +209,7 @@ static int suffix_fill(struct reserved_suffix *s, const char *name, const char *
 	memset(s, 0, sizeof(*s));
 	memcpy(s->wire, wire, (size_t)len);
 	s->wire_len = (uint8_t)len;
-	n = strlen(name);
-	if (name[n - 1] == '.')
-		n--;
-	for (i = 0; i < n; i++)
-		s->name[i] = (char)lower((uint8_t)name[i]);
-	s->name[n] = '\0';
+	dns_name_canon(name, s->name);
 	return 0;
 }
 
@@ -565,7 +437,7 @@ static int key_name_list(const char *key, struct allow_name **list, size_t *n_li
 	struct allow_name a, *grown;
 	char *tok[1], q[40], bad;
 	const char *why;
-	size_t i, n;
+	size_t i;
 	int len;
 
 	if (split(value, " \t", tok, 1) != 1)
@@ -579,18 +451,13 @@ static int key_name_list(const char *key, struct allow_name **list, size_t *n_li
 		return fail(err, errlen, "%s: bad byte in '%s'", key, quote(tok[0], q, sizeof(q)));
 	}
 	memset(&a, 0, sizeof(a));
-	len = name_scan(tok[0], a.wire, sizeof(a.wire), &why);
+	len = dns_name_from_text(tok[0], a.wire, sizeof(a.wire), &why);
 	if (len < 0)
 		return fail(err, errlen, "%s: '%s': %s", key, quote(tok[0], q, sizeof(q)), why);
 	if (len == 1)
 		return fail(err, errlen, "%s: the root would allow every name", key);
 	a.wire_len = (uint8_t)len;
-	n = strlen(tok[0]);
-	if (tok[0][n - 1] == '.')
-		n--;
-	for (i = 0; i < n; i++)
-		a.name[i] = (char)lower((uint8_t)tok[0][i]);
-	a.name[n] = '\0';
+	dns_name_canon(tok[0], a.name);
 	for (i = 0; i < *n_list; i++)
 		if ((*list)[i].wire_len == a.wire_len &&
 		    !memcmp((*list)[i].wire, a.wire, a.wire_len))

@@ -109,11 +109,6 @@ int policy_apply_line(struct policy *p, const char *line, char *err, size_t errl
 /* Print the effective policy in the config file's own syntax. */
 void policy_print(const struct policy *p, FILE *out);
 
-/* Check text is a valid DNS name: labels 1..63 bytes, at most 255 wire
- * bytes, one optional trailing dot. 0, or -EINVAL with err set. */
-int name_validate(const char *name, char *err, size_t errlen);
-/* Convert text to lowercase wire form. Returns wire length or -EINVAL. */
-int name_to_wire(const char *name, uint8_t *wire, size_t cap);
 /* Longest reserved suffix of a name, whole labels, case-insensitive;
  * NULL when the name is not reserved. */
 const struct reserved_suffix *policy_match_name(const struct policy *p, const char *name);
