@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ci_report.h"
+#include "config.h"
 
 #define COMMENT_MAX 240 /* a line stays well under the parser's 1024 bytes */
 #define NAME_SHOWN 80	/* bytes of a reserved name in a comment */
@@ -150,7 +151,7 @@ static int check_loads(const char *path)
 
 	if (policy_init(&p))
 		return 1;
-	ret = policy_load_file(&p, path, err, sizeof(err));
+	ret = config_load_file(&p, path, err, sizeof(err));
 	policy_free(&p);
 	if (ret) {
 		fprintf(stderr,

@@ -1,24 +1,22 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The policy engine: reserved-name matching, address classification, answer
- * rules and the config file. The data lives in policy_tables.c.
+ * The policy itself: its tables (built from policy_tables.c, extended by
+ * config.c through the policy_put_*() calls), the match and allow rules on
+ * names and addresses, and the rule a reserved name's answer must follow.
+ * Names are matched in the wire form of dns_name.c, addresses in the
+ * v4-mapped form of addr.c.
  *
  * Everything here is pure and bounded: it runs on the daemon's hot path
  * (one call per DNS event or destination), in the offline `classify`
  * command, and under libFuzzer.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "addr.h"
 #include "dns_name.h"
 #include "policy.h"
-
-#define POLICY_LINE_MAX 1024
-#define POLICY_WINDOW_MAX 86400
 
 static const uint16_t default_mail_ports[] = { 25, 465, 587, 110, 995, 143, 993 };
 
@@ -28,41 +26,6 @@ static const char *const family_names[LW_FAMILY_MAX] = {
 	[LW_FAMILY_IANA] = "iana",	   [LW_FAMILY_FIXED] = "fixed",
 	[LW_FAMILY_DDR] = "ddr",
 };
-
-static const char *const kind_keys[] = {
-	[ADDR_KIND_LOCAL] = "local",
-	[ADDR_KIND_GLOBAL] = "global",
-	[ADDR_KIND_ALLOW] = "allow",
-	[ADDR_KIND_EMBEDDED_V4] = NULL,
-};
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
-						      ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return -EINVAL;
-	va_start(ap, fmt);
-	/* clang-tidy 14 sees an uninitialized va_list here, but only when it is
-	 * given several files at once: a false positive. */
-	vsnprintf(err, errlen, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
-	va_end(ap);
-	return -EINVAL;
-}
-
-/* Config text quoted in an error message: one line, printable, short. */
-static const char *quote(const char *s, char *buf, size_t len)
-{
-	size_t i, n = strlen(s);
-
-	for (i = 0; i < n && i + 4 < len; i++)
-		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	if (i < n && i >= 3)
-		memcpy(buf + i - 3, "...", 3);
-	buf[i] = '\0';
-	return buf;
-}
 
 const char *family_name(uint8_t family)
 {
@@ -190,7 +153,7 @@ const struct reserved_suffix *policy_match_name(const struct policy *p, const ch
 
 /* ---- building the tables --------------------------------------------------- */
 
-static int suffix_fill(struct reserved_suffix *s, const char *name, const char **why)
+int policy_suffix_fill(struct reserved_suffix *s, const char *name, const char **why)
 {
 	uint8_t wire[LW_DNS_NAME_MAX];
 	int len;
@@ -214,7 +177,7 @@ static int suffix_fill(struct reserved_suffix *s, const char *name, const char *
 }
 
 /* Add a suffix, or replace the one with the same name: the last word wins. */
-static int suffix_put(struct policy *p, const struct reserved_suffix *s)
+int policy_put_suffix(struct policy *p, const struct reserved_suffix *s)
 {
 	struct reserved_suffix *grown;
 	size_t i;
@@ -238,7 +201,7 @@ static int suffix_put(struct policy *p, const struct reserved_suffix *s)
 
 /* Add a block. A config block replaces an earlier config block with the same
  * prefix; built-in blocks stay, and lose ties to config blocks. */
-static int block_put(struct policy *p, const struct addr_block *b)
+int policy_put_block(struct policy *p, const struct addr_block *b)
 {
 	struct addr_block *grown;
 	size_t i;
@@ -261,6 +224,36 @@ static int block_put(struct policy *p, const struct addr_block *b)
 	return 0;
 }
 
+/* Add a name to an allow list; the same name twice is one entry. */
+static int allow_put(struct allow_name **list, size_t *n_list, const struct allow_name *a)
+{
+	struct allow_name *grown;
+	size_t i;
+
+	for (i = 0; i < *n_list; i++)
+		if ((*list)[i].wire_len == a->wire_len &&
+		    !memcmp((*list)[i].wire, a->wire, a->wire_len))
+			return 0;
+	if (*n_list >= POLICY_MAX_ALLOW_NAMES)
+		return -E2BIG;
+	grown = realloc(*list, (*n_list + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	(*list)[(*n_list)++] = *a;
+	return 0;
+}
+
+int policy_put_allow_name(struct policy *p, const struct allow_name *a)
+{
+	return allow_put(&p->allow_names, &p->n_allow_names, a);
+}
+
+int policy_put_allow_dest(struct policy *p, const struct allow_name *a)
+{
+	return allow_put(&p->allow_dests, &p->n_allow_dests, a);
+}
+
 static int builtins_load(struct policy *p)
 {
 	const char *why;
@@ -270,12 +263,12 @@ static int builtins_load(struct policy *p)
 	for (i = 0; i < n_builtin_names; i++) {
 		struct reserved_suffix s;
 
-		err = suffix_fill(&s, builtin_names[i].name, &why);
+		err = policy_suffix_fill(&s, builtin_names[i].name, &why);
 		if (err)
 			return err;
 		s.family = builtin_names[i].family;
 		s.rfc = builtin_names[i].rfc;
-		err = suffix_put(p, &s);
+		err = policy_put_suffix(p, &s);
 		if (err)
 			return err;
 	}
@@ -289,7 +282,7 @@ static int builtins_load(struct policy *p)
 		err = prefix_parse(builtin_blocks[i].prefix, b.prefix, &b.plen);
 		if (err)
 			return err;
-		err = block_put(p, &b);
+		err = policy_put_block(p, &b);
 		if (err)
 			return err;
 	}
@@ -319,396 +312,6 @@ void policy_free(struct policy *p)
 	free(p->allow_names);
 	free(p->allow_dests);
 	memset(p, 0, sizeof(*p));
-}
-
-/* ---- the config file ------------------------------------------------------- */
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (is_blank(*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && is_blank(end[-1]))
-		*--end = '\0';
-	return s;
-}
-
-/* Split s in place at any of seps; returns the count, or max + 1 when more. */
-static int split(char *s, const char *seps, char **tok, int max)
-{
-	int n = 0;
-
-	for (;;) {
-		s += strspn(s, seps);
-		if (!*s)
-			return n;
-		if (n == max)
-			return max + 1;
-		tok[n++] = s;
-		s += strcspn(s, seps);
-		if (*s)
-			*s++ = '\0';
-	}
-}
-
-/* Plain decimal in [lo, hi]: no sign, no blanks, no hex, no overflow. */
-static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*s - '0');
-		if (v > hi)
-			return -EINVAL;
-	}
-	if (v < lo)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static bool suffix_chars_ok(const char *s, char *bad)
-{
-	for (; *s; s++) {
-		char c = *s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.')
-			continue;
-		*bad = c;
-		return false;
-	}
-	return true;
-}
-
-static int key_reserved(struct policy *p, char *value, char *err, size_t errlen)
-{
-	struct reserved_suffix s;
-	char *tok[2], q[40], bad;
-	const char *why;
-	int n, family = LW_FAMILY_LOCAL, ret;
-
-	n = split(value, " \t", tok, 2);
-	if (n < 1 || n > 2)
-		return fail(err, errlen, "reserved: expected SUFFIX [FAMILY]");
-	/* Config suffixes are host names: nothing print could not write back. */
-	if (!suffix_chars_ok(tok[0], &bad)) {
-		if (bad > 0x20 && bad < 0x7f)
-			return fail(err, errlen,
-				    "reserved: bad character '%c' in '%s' (letters, digits, "
-				    "'-', '_' and '.' only)",
-				    bad, quote(tok[0], q, sizeof(q)));
-		return fail(err, errlen, "reserved: bad byte in '%s'", quote(tok[0], q, sizeof(q)));
-	}
-	if (suffix_fill(&s, tok[0], &why))
-		return fail(err, errlen, "reserved: '%s': %s", quote(tok[0], q, sizeof(q)), why);
-	if (n == 2) {
-		family = family_parse(tok[1]);
-		if (family < 0)
-			return fail(err, errlen,
-				    "reserved: unknown family '%s' (nxdomain, loopback, local, "
-				    "iana, fixed or ddr)",
-				    quote(tok[1], q, sizeof(q)));
-	}
-	s.family = (uint8_t)family;
-	s.user = true;
-	ret = suffix_put(p, &s);
-	if (ret == -E2BIG)
-		return fail(err, errlen, "reserved: more than %d suffixes", LW_SUFFIX_ENTRIES);
-	return ret;
-}
-
-/* `allow-name` and `allow-destination`: a list of names, matched by whole
- * labels; the same name twice is one entry. */
-static int key_name_list(const char *key, struct allow_name **list, size_t *n_list, char *value,
-			 char *err, size_t errlen)
-{
-	struct allow_name a, *grown;
-	char *tok[1], q[40], bad;
-	const char *why;
-	size_t i;
-	int len;
-
-	if (split(value, " \t", tok, 1) != 1)
-		return fail(err, errlen, "%s: expected one NAME", key);
-	if (!suffix_chars_ok(tok[0], &bad)) {
-		if (bad > 0x20 && bad < 0x7f)
-			return fail(err, errlen,
-				    "%s: bad character '%c' in '%s' (letters, digits, "
-				    "'-', '_' and '.' only)",
-				    key, bad, quote(tok[0], q, sizeof(q)));
-		return fail(err, errlen, "%s: bad byte in '%s'", key, quote(tok[0], q, sizeof(q)));
-	}
-	memset(&a, 0, sizeof(a));
-	len = dns_name_from_text(tok[0], a.wire, sizeof(a.wire), &why);
-	if (len < 0)
-		return fail(err, errlen, "%s: '%s': %s", key, quote(tok[0], q, sizeof(q)), why);
-	if (len == 1)
-		return fail(err, errlen, "%s: the root would allow every name", key);
-	a.wire_len = (uint8_t)len;
-	dns_name_canon(tok[0], a.name);
-	for (i = 0; i < *n_list; i++)
-		if ((*list)[i].wire_len == a.wire_len &&
-		    !memcmp((*list)[i].wire, a.wire, a.wire_len))
-			return 0;
-	if (*n_list >= POLICY_MAX_ALLOW_NAMES)
-		return fail(err, errlen, "%s: more than %d names", key, POLICY_MAX_ALLOW_NAMES);
-	grown = realloc(*list, (*n_list + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	*list = grown;
-	(*list)[(*n_list)++] = a;
-	return 0;
-}
-
-static int key_block(struct policy *p, enum addr_kind kind, const char *key, char *value, char *err,
-		     size_t errlen)
-{
-	struct addr_block b = { .kind = (uint8_t)kind, .label = "config", .user = true };
-	uint8_t unmasked[16];
-	char *tok[1], *slash, q[64], fixed[ADDR_STRLEN];
-	int ret;
-
-	if (split(value, " \t", tok, 1) != 1)
-		return fail(err, errlen, "%s: expected one ADDRESS[/LENGTH]", key);
-	if (prefix_parse(tok[0], b.prefix, &b.plen))
-		return fail(err, errlen, "%s: bad prefix '%s'", key, quote(tok[0], q, sizeof(q)));
-	/* 10.1.2.3/8 is a typo for something: say so rather than guess. */
-	slash = strchr(tok[0], '/');
-	if (slash)
-		*slash = '\0';
-	if (!addr_parse(tok[0], unmasked) && memcmp(unmasked, b.prefix, 16) != 0) {
-		prefix_format(b.prefix, b.plen, fixed, sizeof(fixed));
-		return fail(err, errlen, "%s: host bits set in '%s/%s' (the prefix is %s)", key,
-			    quote(tok[0], q, sizeof(q)), slash + 1, fixed);
-	}
-	ret = block_put(p, &b);
-	if (ret == -E2BIG)
-		return fail(err, errlen, "%s: more than %d address blocks", key,
-			    LW_ADDRCLASS_ENTRIES);
-	return ret;
-}
-
-static int key_window(struct policy *p, char *value, char *err, size_t errlen)
-{
-	unsigned long v;
-	char q[40];
-
-	if (parse_uint(value, 1, POLICY_WINDOW_MAX, &v))
-		return fail(err, errlen, "window: '%s' is not a number of seconds in 1..%d",
-			    quote(value, q, sizeof(q)), POLICY_WINDOW_MAX);
-	p->window_s = (unsigned int)v;
-	return 0;
-}
-
-static int key_mail_ports(struct policy *p, char *value, char *err, size_t errlen)
-{
-	char *tok[POLICY_MAX_MAIL_PORTS], q[40];
-	uint16_t ports[POLICY_MAX_MAIL_PORTS];
-	size_t n_ports = 0, j;
-	int n, i;
-
-	n = split(value, " \t,", tok, POLICY_MAX_MAIL_PORTS);
-	if (n == 0)
-		return fail(err, errlen, "mail-ports: expected a list of ports");
-	if (n > POLICY_MAX_MAIL_PORTS)
-		return fail(err, errlen, "mail-ports: more than %d ports", POLICY_MAX_MAIL_PORTS);
-	for (i = 0; i < n; i++) {
-		unsigned long v;
-
-		if (parse_uint(tok[i], 1, 65535, &v))
-			return fail(err, errlen, "mail-ports: '%s' is not a port in 1..65535",
-				    quote(tok[i], q, sizeof(q)));
-		for (j = 0; j < n_ports && ports[j] != v; j++)
-			;
-		if (j == n_ports)
-			ports[n_ports++] = (uint16_t)v;
-	}
-	/* The list replaces the previous one (the default, at first). */
-	memcpy(p->mail_ports, ports, n_ports * sizeof(ports[0]));
-	p->n_mail_ports = n_ports;
-	return 0;
-}
-
-static int apply_kv(struct policy *p, const char *key, char *value, char *err, size_t errlen)
-{
-	char q[40];
-
-	if (!strcmp(key, "reserved"))
-		return key_reserved(p, value, err, errlen);
-	if (!strcmp(key, "global"))
-		return key_block(p, ADDR_KIND_GLOBAL, key, value, err, errlen);
-	if (!strcmp(key, "local"))
-		return key_block(p, ADDR_KIND_LOCAL, key, value, err, errlen);
-	if (!strcmp(key, "allow"))
-		return key_block(p, ADDR_KIND_ALLOW, key, value, err, errlen);
-	if (!strcmp(key, "allow-name"))
-		return key_name_list(key, &p->allow_names, &p->n_allow_names, value, err, errlen);
-	if (!strcmp(key, "allow-destination"))
-		return key_name_list(key, &p->allow_dests, &p->n_allow_dests, value, err, errlen);
-	if (!strcmp(key, "window"))
-		return key_window(p, value, err, errlen);
-	if (!strcmp(key, "mail-ports"))
-		return key_mail_ports(p, value, err, errlen);
-	return fail(err, errlen,
-		    "unknown key '%s' (reserved, global, local, allow, allow-name, "
-		    "allow-destination, window or mail-ports)",
-		    quote(key, q, sizeof(q)));
-}
-
-int policy_apply_line(struct policy *p, const char *line, char *err, size_t errlen)
-{
-	char buf[POLICY_LINE_MAX + 1], *s, *eq, *key, *value, q[40];
-	size_t len = strlen(line);
-
-	if (len > POLICY_LINE_MAX)
-		return fail(err, errlen, "line longer than %d bytes", POLICY_LINE_MAX);
-	memcpy(buf, line, len + 1);
-	s = strchr(buf, '#');
-	if (s)
-		*s = '\0';
-	s = trim(buf);
-	if (!*s)
-		return 0;
-	eq = strchr(s, '=');
-	if (!eq)
-		return fail(err, errlen, "missing '=' (expected KEY = VALUE)");
-	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
-	if (!*key)
-		return fail(err, errlen, "missing key before '='");
-	if (!*value)
-		return fail(err, errlen, "%s: missing value after '='", quote(key, q, sizeof(q)));
-	return apply_kv(p, key, value, err, errlen);
-}
-
-/*
- * On error the policy holds the lines before the bad one: load into a fresh
- * policy and swap only on success (the daemon's SIGHUP does that).
- */
-int policy_load_file(struct policy *p, const char *path, char *err, size_t errlen)
-{
-	char *line = NULL, msg[POLICY_ERR_LEN];
-	unsigned long lineno = 0;
-	struct stat st;
-	size_t cap = 0;
-	ssize_t n;
-	int ret = 0;
-	FILE *f;
-
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ret;
-	}
-	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		snprintf(err, errlen, "%s: is a directory, not a config file", path);
-		return -EISDIR;
-	}
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		/* Editors on some systems start UTF-8 files with a byte order
-		 * mark: it is not part of the first key. */
-		if (lineno == 1 && n >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
-			memmove(line, line + 3, (size_t)n - 2);
-			n -= 3;
-		}
-		if (memchr(line, '\0', (size_t)n)) {
-			ret = fail(err, errlen, "%s:%lu: NUL byte in line", path, lineno);
-			goto out_free;
-		}
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if ((size_t)n > POLICY_LINE_MAX) {
-			ret = fail(err, errlen, "%s:%lu: line longer than %d bytes", path, lineno,
-				   POLICY_LINE_MAX);
-			goto out_free;
-		}
-		ret = policy_apply_line(p, line, msg, sizeof(msg));
-		if (ret) {
-			snprintf(err, errlen, "%s:%lu: %s", path, lineno, msg);
-			goto out_free;
-		}
-	}
-	if (ferror(f)) {
-		ret = -EIO;
-		snprintf(err, errlen, "%s: %s", path, strerror(EIO));
-	}
-out_free:
-	free(line);
-	fclose(f);
-	return ret;
-}
-
-/* ---- printing ---------------------------------------------------------------- */
-
-static void print_suffix(const struct reserved_suffix *s, FILE *out)
-{
-	/* Built-ins are always in effect: show them as comments, so that the
-	 * output read back as a config yields the same policy. */
-	fprintf(out, "%sreserved = %s %s", s->user ? "" : "#", s->name, family_name(s->family));
-	if (s->user)
-		fprintf(out, "\n");
-	else
-		fprintf(out, "\t# built-in: %s\n", s->rfc ? s->rfc : "");
-}
-
-static void print_block(const struct addr_block *b, FILE *out)
-{
-	char text[ADDR_STRLEN];
-
-	prefix_format(b->prefix, b->plen, text, sizeof(text));
-	if (b->kind == ADDR_KIND_EMBEDDED_V4) {
-		fprintf(out, "# %s: %s, %s: the IPv4 address inside decides\n", text, b->label,
-			b->rfc);
-		return;
-	}
-	if (b->user) {
-		fprintf(out, "%s = %s\n", kind_keys[b->kind], text);
-		return;
-	}
-	fprintf(out, "#%s = %s\t# built-in: %s, %s\n", kind_keys[b->kind], text, b->label, b->rfc);
-}
-
-void policy_print(const struct policy *p, FILE *out)
-{
-	size_t i;
-
-	fprintf(out, "# leakwatch policy: the built-in tables and the config file, in the\n"
-		     "# config file's syntax. Built-in entries are comments because they are\n"
-		     "# always in effect; uncomment and change one to override it.\n\n");
-	fprintf(out, "# follow-on window after a suspicious lookup, seconds\n");
-	fprintf(out, "window = %u\n", p->window_s);
-	fprintf(out, "mail-ports =");
-	for (i = 0; i < p->n_mail_ports; i++)
-		fprintf(out, " %u", p->mail_ports[i]);
-	fprintf(out, "\n\n# reserved = SUFFIX FAMILY (longest suffix wins)\n");
-	for (i = 0; i < p->n_suffixes; i++)
-		print_suffix(&p->suffixes[i], out);
-	fprintf(out, "\n# allow-name = NAME (names at or under NAME give no verdict)\n");
-	for (i = 0; i < p->n_allow_names; i++)
-		fprintf(out, "allow-name = %s\n", p->allow_names[i].name);
-	fprintf(out, "\n# allow-destination = NAME (traffic to ordinary names at or under NAME\n"
-		     "# gives no verdict)\n");
-	for (i = 0; i < p->n_allow_dests; i++)
-		fprintf(out, "allow-destination = %s\n", p->allow_dests[i].name);
-	fprintf(out, "\n# global|local|allow = PREFIX (most specific wins, config wins ties)\n");
-	for (i = 0; i < p->n_blocks; i++)
-		print_block(&p->blocks[i], out);
 }
 
 /* ---- addresses --------------------------------------------------------------- */

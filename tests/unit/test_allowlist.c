@@ -12,6 +12,7 @@
 #include "test.h"
 #include "dns_build.h"
 #include "addr.h"
+#include "config.h"
 #include "policy.h"
 #include "tracker.h"
 
@@ -44,7 +45,7 @@ static bool setup(void)
 	if (!ASSERT_OK(policy_init(&pol), "policy_init"))
 		return false;
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		if (!ASSERT_OK(policy_apply_line(&pol, lines[i], err, sizeof(err)), err))
+		if (!ASSERT_OK(config_apply_line(&pol, lines[i], err, sizeof(err)), err))
 			return false;
 	n_verdicts = 0;
 	trk = tracker_new(&pol, on_verdict, NULL);

@@ -15,6 +15,7 @@
 #include "test.h"
 #include "dns_build.h"
 #include "addr.h"
+#include "config.h"
 #include "policy.h"
 #include "tracker.h"
 
@@ -30,7 +31,7 @@ static bool setup(void)
 
 	if (!ASSERT_OK(policy_init(&pol), "policy_init"))
 		return false;
-	if (!ASSERT_OK(policy_apply_line(&pol, "global = 198.18.0.0/15", err, sizeof(err)), err))
+	if (!ASSERT_OK(config_apply_line(&pol, "global = 198.18.0.0/15", err, sizeof(err)), err))
 		return false;
 	trk = tracker_new(&pol, NULL, NULL);
 	return ASSERT_NOT_NULL(trk, "tracker_new");

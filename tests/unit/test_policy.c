@@ -6,6 +6,7 @@
 
 #include "test.h"
 #include "addr.h"
+#include "config.h"
 #include "policy.h"
 
 static struct policy pol;
@@ -19,7 +20,7 @@ static bool fresh(void)
 static bool apply(const char *line)
 {
 	char err[POLICY_ERR_LEN] = "";
-	int ret = policy_apply_line(&pol, line, err, sizeof(err));
+	int ret = config_apply_line(&pol, line, err, sizeof(err));
 
 	if (ret)
 		fprintf(stderr, "  %s: %s\n", line, err);
