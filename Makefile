@@ -192,8 +192,8 @@ valgrind: $(UNIT_TESTS) $(BIN)
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-D_GNU_SOURCE -Iheaders -Iuserspace
 # The parsers and what they need; nothing that touches the kernel.
-FUZZ_LIB_SRCS := userspace/addr.c userspace/dns.c userspace/json.c userspace/policy.c \
-	userspace/policy_tables.c userspace/text.c
+FUZZ_LIB_SRCS := userspace/addr.c userspace/config.c userspace/dns.c userspace/dns_name.c \
+	userspace/json.c userspace/policy.c userspace/policy_tables.c userspace/text.c
 $(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) $(USER_HDRS) | $(OUTPUT)/fuzz
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Itests/fuzz $< $(FUZZ_LIB_SRCS) -o $@

@@ -15,16 +15,17 @@
 
 #include "addr.h"
 
-static const uint8_t v4_mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+const uint8_t addr_v4_mapped[16] = { [10] = 0xff, [11] = 0xff };
+const uint8_t addr_nat64_wkp[16] = { 0x00, 0x64, 0xff, 0x9b };
 
 bool addr_is_v4(const uint8_t a[16])
 {
-	return !memcmp(a, v4_mapped_prefix, sizeof(v4_mapped_prefix));
+	return !memcmp(a, addr_v4_mapped, ADDR_V4_MAPPED_PLEN / 8);
 }
 
 void addr_from_v4(uint32_t be_addr, uint8_t out[16])
 {
-	memcpy(out, v4_mapped_prefix, sizeof(v4_mapped_prefix));
+	memcpy(out, addr_v4_mapped, ADDR_V4_MAPPED_PLEN / 8);
 	memcpy(out + 12, &be_addr, 4);
 }
 
@@ -195,4 +196,40 @@ bool prefix_contains(const uint8_t prefix[16], int plen, const uint8_t a[16])
 		return true;
 	mask = (uint8_t)(0xff << (8 - bits));
 	return (prefix[full] & mask) == (a[full] & mask);
+}
+
+bool addr_is_multicast(const uint8_t a[16])
+{
+	if (addr_is_v4(a))
+		return (a[12] & 0xf0) == 0xe0;
+	return a[0] == 0xff;
+}
+
+bool addr_is_loopback(const uint8_t a[16])
+{
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+
+	if (addr_is_v4(a))
+		return a[12] == 127;
+	return !memcmp(a, v6_loopback, 16);
+}
+
+bool addr_embedded_v4(const uint8_t prefix[16], int plen, const uint8_t a[16], uint8_t v4[16])
+{
+	static const uint8_t teredo[16] = { 0x20, 0x01, 0x00, 0x00 };
+	static const uint8_t six_to_four[16] = { 0x20, 0x02 };
+	uint32_t be;
+
+	if (plen == 96 && prefix_contains(addr_nat64_wkp, 32, prefix)) {
+		memcpy(&be, a + 12, 4); /* RFC 6052: the last 32 bits */
+	} else if (plen == 32 && prefix_contains(teredo, 32, prefix)) {
+		memcpy(&be, a + 12, 4); /* RFC 4380 §4: the client, obfuscated */
+		be = ~be;
+	} else if (plen == 16 && prefix_contains(six_to_four, 16, prefix)) {
+		memcpy(&be, a + 2, 4); /* RFC 3056: 2002:AABB:CCDD::/48 */
+	} else {
+		return false;
+	}
+	addr_from_v4(be, v4);
+	return true;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ci_report.h"
+#include "config.h"
 #include "text.h"
 
 #define COMMENT_MAX 240 /* a line stays well under the parser's 1024 bytes */
@@ -151,7 +152,7 @@ static int check_loads(const char *path)
 
 	if (policy_init(&p))
 		return 1;
-	ret = policy_load_file(&p, path, err, sizeof(err));
+	ret = config_load_file(&p, path, err, sizeof(err));
 	policy_free(&p);
 	if (ret) {
 		fprintf(stderr,

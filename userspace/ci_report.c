@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ci_report.h"
+#include "dns_name.h"
 #include "text.h"
 
 #define CMDLINE_HEAD 120 /* bytes of cmdline shown in names and titles */
@@ -186,7 +187,7 @@ static bool allowable_name(const char *s)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.'))
 			return false;
-	return name_validate(s, NULL, 0) == 0;
+	return dns_name_validate(s, NULL, 0) == 0;
 }
 
 /* A numeric getaddrinfo() names a destination by its address: no name. */

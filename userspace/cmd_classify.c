@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "commands.h"
+#include "dns_name.h"
 #include "json.h"
 #include "policy.h"
 
@@ -89,7 +90,7 @@ static bool classify_one(const struct policy *p, const char *arg, struct json *j
 		json_kv_string(j, "kind", "invalid");
 		json_kv_string(j, "error", typo);
 		ok = false;
-	} else if (name_validate(arg, why, sizeof(why))) {
+	} else if (dns_name_validate(arg, why, sizeof(why))) {
 		snprintf(msg, sizeof(msg), "not a DNS name: %s", why);
 		json_kv_string(j, "kind", "invalid");
 		json_kv_string(j, "error", msg);

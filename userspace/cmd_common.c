@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "config.h"
 #include "policy.h"
 
 int command_load_policy(struct policy *p, const char *config, const char *who)
@@ -15,7 +16,7 @@ int command_load_policy(struct policy *p, const char *config, const char *who)
 		fprintf(stderr, "%s: out of memory\n", who);
 		return 1;
 	}
-	if (config && policy_load_file(p, config, err, sizeof(err))) {
+	if (config && config_load_file(p, config, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", who, err);
 		policy_free(p);
 		return EXIT_USAGE;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "config.h"
 #include "policy.h"
 
 static const char usage[] =
@@ -59,7 +60,7 @@ int cmd_policy(int argc, char **argv)
 	status = command_load_policy(&p, config, "leakwatch policy");
 	if (status)
 		return status;
-	policy_print(&p, stdout);
+	config_print(&p, stdout);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "leakwatch policy: cannot write the output\n");
 		status = 1;

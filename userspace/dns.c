@@ -19,12 +19,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "dns.h"
 
 #define DNS_HDR_LEN 12
 #define DNS_RR_FIXED 10 /* type, class, ttl, rdlength */
-#define DNS_NAME_MAX 255
-#define DNS_LABEL_MAX 63
 #define DNS_CNAME_HOPS 16
 
 struct cursor {
@@ -131,14 +130,14 @@ static int parse_rdata(const struct cursor *c, struct dns_rr *rr)
 {
 	size_t off = c->off, end = c->off + rr->rdlength;
 	const uint8_t *p = c->buf + off;
+	uint32_t v4;
 
 	switch (rr->type) {
 	case DNS_T_A:
 		if (rr->rdlength != 4)
 			return DNS_ERR_MALFORMED;
-		memset(rr->addr, 0, 10);
-		rr->addr[10] = rr->addr[11] = 0xff;
-		memcpy(rr->addr + 12, p, 4);
+		memcpy(&v4, p, 4);
+		addr_from_v4(v4, rr->addr);
 		return DNS_OK;
 	case DNS_T_AAAA:
 		if (rr->rdlength != 16)
@@ -267,84 +266,6 @@ int dns_parse_tcp(const uint8_t *buf, size_t len, struct dns_msg *msg)
 		return dns_parse(buf + 2, mlen, msg);
 	err = dns_parse(buf + 2, len - 2, msg);
 	return err == DNS_OK ? DNS_ERR_TRUNCATED : err;
-}
-
-/* Presentation-form output: stops at the first piece that does not fit, so
- * an escape is never cut in half. */
-struct text_out {
-	char *buf;
-	size_t len, pos;
-	bool full;
-};
-
-static void put_text(struct text_out *t, const char *s, size_t n)
-{
-	if (t->full || t->pos + n >= t->len) {
-		t->full = true;
-		return;
-	}
-	memcpy(t->buf + t->pos, s, n);
-	t->pos += n;
-}
-
-static void put_label_byte(struct text_out *t, uint8_t b, bool *escaped)
-{
-	char tmp[5];
-
-	if (b == '.' || b == '\\' || b == '"') {
-		tmp[0] = '\\';
-		tmp[1] = (char)b;
-		*escaped = true;
-		put_text(t, tmp, 2);
-	} else if (b < 0x21 || b > 0x7e) {
-		snprintf(tmp, sizeof(tmp), "\\%03u", b);
-		*escaped = true;
-		put_text(t, tmp, 4);
-	} else {
-		tmp[0] = (char)b;
-		put_text(t, tmp, 1);
-	}
-}
-
-/* Defensive about a hand-made n: never reads past n->len or wire[]. */
-bool dns_name_to_text(const struct dns_name *n, char *buf, size_t len)
-{
-	struct text_out t = { .buf = buf, .len = len };
-	size_t i = 0, wlen = n->len > sizeof(n->wire) ? sizeof(n->wire) : n->len;
-	bool escaped = false;
-
-	if (!len)
-		return false;
-	while (i < wlen && n->wire[i]) {
-		size_t l = n->wire[i++], k;
-
-		if (t.pos)
-			put_text(&t, ".", 1);
-		for (k = 0; k < l && i < wlen; k++)
-			put_label_byte(&t, n->wire[i++], &escaped);
-	}
-	if (!t.pos)
-		put_text(&t, ".", 1);
-	buf[t.pos] = '\0';
-	return escaped;
-}
-
-static uint8_t ascii_lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-}
-
-/* Length bytes are at most 63, so folding them is harmless. */
-bool dns_name_equal(const struct dns_name *a, const struct dns_name *b)
-{
-	size_t i;
-
-	if (a->len != b->len || a->len > sizeof(a->wire))
-		return false;
-	for (i = 0; i < a->len; i++)
-		if (ascii_lower(a->wire[i]) != ascii_lower(b->wire[i]))
-			return false;
-	return true;
 }
 
 static const struct dns_rr *find_cname(const struct dns_msg *msg, const struct dns_name *owner)

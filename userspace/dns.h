@@ -4,8 +4,8 @@
  * reports. Every length is checked against the buffer; compression pointers
  * must point strictly backwards and a name may not exceed 255 wire bytes, so
  * loops and forward pointers are refused. Names are kept as raw
- * uncompressed wire bytes: matching and escaping happen later, on exactly the
- * bytes the kernel saw.
+ * uncompressed wire bytes (struct dns_name, dns_name.h): matching and
+ * escaping happen later, on exactly the bytes the kernel saw.
  */
 #ifndef __LW_DNS_H
 #define __LW_DNS_H
@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "dns_name.h"
 
 #define DNS_MAX_QUESTIONS 4
 #define DNS_MAX_RRS 64	  /* kept per message; more are counted, not kept */
@@ -41,11 +43,6 @@ enum dns_status {
 	DNS_OK = 0,
 	DNS_ERR_TRUNCATED = -1, /* buffer ended inside the message */
 	DNS_ERR_MALFORMED = -2, /* bad pointer, label, length or count */
-};
-
-struct dns_name {
-	uint8_t wire[256]; /* uncompressed, ends with the root label */
-	uint16_t len;	   /* bytes in wire[] */
 };
 
 struct dns_question {
@@ -90,14 +87,6 @@ int dns_parse(const uint8_t *buf, size_t len, struct dns_msg *msg);
 /* Same, for DNS over TCP: a 2-byte big-endian length prefix first. A
  * buffer shorter than the prefixed length is DNS_ERR_TRUNCATED. */
 int dns_parse_tcp(const uint8_t *buf, size_t len, struct dns_msg *msg);
-
-/* Presentation form: labels joined by '.', no trailing dot ("." for the
- * root); '.', '\\' and '"' inside a label are escaped with '\\', bytes
- * outside printable ASCII as \DDD (RFC 1035 §5.1). Always NUL terminated.
- * Returns true when the name needed escaping (report it as malformed). */
-bool dns_name_to_text(const struct dns_name *n, char *buf, size_t len);
-/* Case-insensitive wire comparison. */
-bool dns_name_equal(const struct dns_name *a, const struct dns_name *b);
 
 /* The addresses the question's name resolves to in this message: follow the
  * CNAME chain from q[0] through the answer section (bounded, loops refused)

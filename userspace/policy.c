@@ -1,23 +1,22 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The policy engine: reserved-name matching, address classification, answer
- * rules and the config file. The data lives in policy_tables.c.
+ * The policy itself: its tables (built from policy_tables.c, extended by
+ * config.c through the policy_put_*() calls), the match and allow rules on
+ * names and addresses, and the rule a reserved name's answer must follow.
+ * Names are matched in the wire form of dns_name.c, addresses in the
+ * v4-mapped form of addr.c.
  *
  * Everything here is pure and bounded: it runs on the daemon's hot path
  * (one call per DNS event or destination), in the offline `classify`
  * command, and under libFuzzer.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "addr.h"
+#include "dns_name.h"
 #include "policy.h"
-
-#define POLICY_LINE_MAX 1024
-#define POLICY_WINDOW_MAX 86400
 
 static const uint16_t default_mail_ports[] = { 25, 465, 587, 110, 995, 143, 993 };
 
@@ -27,41 +26,6 @@ static const char *const family_names[LW_FAMILY_MAX] = {
 	[LW_FAMILY_IANA] = "iana",	   [LW_FAMILY_FIXED] = "fixed",
 	[LW_FAMILY_DDR] = "ddr",
 };
-
-static const char *const kind_keys[] = {
-	[ADDR_KIND_LOCAL] = "local",
-	[ADDR_KIND_GLOBAL] = "global",
-	[ADDR_KIND_ALLOW] = "allow",
-	[ADDR_KIND_EMBEDDED_V4] = NULL,
-};
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
-						      ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return -EINVAL;
-	va_start(ap, fmt);
-	/* clang-tidy 14 sees an uninitialized va_list here, but only when it is
-	 * given several files at once: a false positive. */
-	vsnprintf(err, errlen, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
-	va_end(ap);
-	return -EINVAL;
-}
-
-/* Config text quoted in an error message: one line, printable, short. */
-static const char *quote(const char *s, char *buf, size_t len)
-{
-	size_t i, n = strlen(s);
-
-	for (i = 0; i < n && i + 4 < len; i++)
-		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	if (i < n && i >= 3)
-		memcpy(buf + i - 3, "...", 3);
-	buf[i] = '\0';
-	return buf;
-}
 
 const char *family_name(uint8_t family)
 {
@@ -81,106 +45,6 @@ int family_parse(const char *name)
 
 /* ---- names ---------------------------------------------------------------- */
 
-static uint8_t lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 'a' - 'A') : c;
-}
-
-/*
- * Walk a text name label by label; when wire is set, write its lowercase wire
- * form there. Returns the wire length, or -EINVAL with *why set.
- */
-static int name_scan(const char *name, uint8_t *wire, size_t cap, const char **why)
-{
-	size_t len = strlen(name), pos = 0, out = 0;
-
-	if (!len) {
-		*why = "empty name";
-		return -EINVAL;
-	}
-	if (name[len - 1] == '.')
-		len--;
-	while (len) {
-		size_t l = 0, i;
-
-		while (pos + l < len && name[pos + l] != '.')
-			l++;
-		if (!l) {
-			*why = "empty label";
-			return -EINVAL;
-		}
-		if (l > 63) {
-			*why = "label longer than 63 bytes";
-			return -EINVAL;
-		}
-		if (out + 1 + l + 1 > LW_DNS_NAME_MAX) {
-			*why = "name longer than 255 bytes in wire form";
-			return -EINVAL;
-		}
-		for (i = 0; i < l; i++) {
-			uint8_t c = (uint8_t)name[pos + i];
-
-			if (c < 0x20 || c == 0x7f) {
-				*why = "control character in name";
-				return -EINVAL;
-			}
-		}
-		if (wire) {
-			if (out + 1 + l + 1 > cap) {
-				*why = "name does not fit";
-				return -EINVAL;
-			}
-			wire[out] = (uint8_t)l;
-			for (i = 0; i < l; i++)
-				wire[out + 1 + i] = lower((uint8_t)name[pos + i]);
-		}
-		out += 1 + l;
-		pos += l;
-		if (pos == len)
-			break;
-		pos++; /* the dot; a label must follow it */
-	}
-	if (wire) {
-		if (out + 1 > cap) {
-			*why = "name does not fit";
-			return -EINVAL;
-		}
-		wire[out] = 0;
-	}
-	return (int)(out + 1);
-}
-
-int name_validate(const char *name, char *err, size_t errlen)
-{
-	const char *why;
-
-	if (!name)
-		return fail(err, errlen, "no name");
-	if (name_scan(name, NULL, 0, &why) < 0)
-		return fail(err, errlen, "%s", why);
-	return 0;
-}
-
-int name_to_wire(const char *name, uint8_t *wire, size_t cap)
-{
-	const char *why;
-
-	if (!name || !wire)
-		return -EINVAL;
-	return name_scan(name, wire, cap, &why);
-}
-
-/* Bytes equal, ASCII case folded. Length octets (<= 63) fold to themselves. */
-static bool wire_eq(const uint8_t *a, const uint8_t *lower_b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (lower(a[i]) != lower_b[i])
-			return false;
-	return true;
-}
-
 static const struct reserved_suffix *suffix_at(const struct policy *p, const uint8_t *wire,
 					       size_t n)
 {
@@ -191,45 +55,22 @@ static const struct reserved_suffix *suffix_at(const struct policy *p, const uin
 	for (i = 0; i < p->n_suffixes; i++) {
 		const struct reserved_suffix *s = &p->suffixes[i];
 
-		if (s->wire_len == n && wire_eq(wire, s->wire, n))
+		if (s->wire_len == n && dns_wire_equal(wire, s->wire, n))
 			return s;
 	}
 	return NULL;
 }
 
-/*
- * The label boundaries of an uncompressed wire-form name: starts[] gets the
- * offset of each label, *total the length including the root label.
- * Returns the number of labels, or -1 for pointers, bad lengths, overruns.
- */
-static int wire_labels(const uint8_t *wire, size_t len, uint16_t *starts, size_t *total)
-{
-	size_t pos = 0, n = 0;
-
-	for (;;) {
-		if (pos >= len || pos >= LW_DNS_NAME_MAX)
-			return -1;
-		if (!wire[pos])
-			break;
-		if (wire[pos] > 63)
-			return -1;
-		starts[n++] = (uint16_t)pos;
-		pos += 1 + (size_t)wire[pos];
-	}
-	*total = pos + 1;
-	return (int)n;
-}
-
 const struct reserved_suffix *policy_match_wire(const struct policy *p, const uint8_t *wire,
 						size_t len)
 {
-	uint16_t starts[LW_DNS_NAME_MAX / 2 + 1];
+	uint16_t starts[DNS_NAME_LABELS];
 	size_t total, i;
 	int n;
 
 	if (!p || !wire)
 		return NULL;
-	n = wire_labels(wire, len, starts, &total);
+	n = dns_wire_labels(wire, len, starts, &total);
 	if (n < 0)
 		return NULL;
 	/* The leftmost boundary that matches is the longest suffix. */
@@ -247,13 +88,13 @@ const struct reserved_suffix *policy_match_wire(const struct policy *p, const ui
 static bool wire_under(const struct allow_name *list, size_t n_list, const uint8_t *wire,
 		       size_t len)
 {
-	uint16_t starts[LW_DNS_NAME_MAX / 2 + 1];
+	uint16_t starts[DNS_NAME_LABELS];
 	size_t total, i, k;
 	int n;
 
 	if (!list || !n_list || !wire)
 		return false;
-	n = wire_labels(wire, len, starts, &total);
+	n = dns_wire_labels(wire, len, starts, &total);
 	if (n < 0)
 		return false;
 	for (i = 0; i < (size_t)n; i++) {
@@ -262,7 +103,7 @@ static bool wire_under(const struct allow_name *list, size_t n_list, const uint8
 		for (k = 0; k < n_list; k++) {
 			const struct allow_name *a = &list[k];
 
-			if (a->wire_len == rest && wire_eq(wire + starts[i], a->wire, rest))
+			if (a->wire_len == rest && dns_wire_equal(wire + starts[i], a->wire, rest))
 				return true;
 		}
 	}
@@ -276,7 +117,7 @@ static bool name_under(const struct allow_name *list, size_t n_list, const char 
 
 	if (!list || !n_list || !name)
 		return false;
-	len = name_to_wire(name, wire, sizeof(wire));
+	len = dns_name_from_text(name, wire, sizeof(wire), NULL);
 	if (len < 0)
 		return false;
 	return wire_under(list, n_list, wire, (size_t)len);
@@ -304,7 +145,7 @@ const struct reserved_suffix *policy_match_name(const struct policy *p, const ch
 
 	if (!p || !name)
 		return NULL;
-	len = name_to_wire(name, wire, sizeof(wire));
+	len = dns_name_from_text(name, wire, sizeof(wire), NULL);
 	if (len < 0)
 		return NULL;
 	return policy_match_wire(p, wire, (size_t)len);
@@ -312,13 +153,12 @@ const struct reserved_suffix *policy_match_name(const struct policy *p, const ch
 
 /* ---- building the tables --------------------------------------------------- */
 
-static int suffix_fill(struct reserved_suffix *s, const char *name, const char **why)
+int policy_suffix_fill(struct reserved_suffix *s, const char *name, const char **why)
 {
 	uint8_t wire[LW_DNS_NAME_MAX];
-	size_t i, n;
 	int len;
 
-	len = name_scan(name, wire, sizeof(wire), why);
+	len = dns_name_from_text(name, wire, sizeof(wire), why);
 	if (len < 0)
 		return len;
 	if (len == 1) {
@@ -332,17 +172,12 @@ static int suffix_fill(struct reserved_suffix *s, const char *name, const char *
 	memset(s, 0, sizeof(*s));
 	memcpy(s->wire, wire, (size_t)len);
 	s->wire_len = (uint8_t)len;
-	n = strlen(name);
-	if (name[n - 1] == '.')
-		n--;
-	for (i = 0; i < n; i++)
-		s->name[i] = (char)lower((uint8_t)name[i]);
-	s->name[n] = '\0';
+	dns_name_canon(name, s->name);
 	return 0;
 }
 
 /* Add a suffix, or replace the one with the same name: the last word wins. */
-static int suffix_put(struct policy *p, const struct reserved_suffix *s)
+int policy_put_suffix(struct policy *p, const struct reserved_suffix *s)
 {
 	struct reserved_suffix *grown;
 	size_t i;
@@ -366,7 +201,7 @@ static int suffix_put(struct policy *p, const struct reserved_suffix *s)
 
 /* Add a block. A config block replaces an earlier config block with the same
  * prefix; built-in blocks stay, and lose ties to config blocks. */
-static int block_put(struct policy *p, const struct addr_block *b)
+int policy_put_block(struct policy *p, const struct addr_block *b)
 {
 	struct addr_block *grown;
 	size_t i;
@@ -389,6 +224,36 @@ static int block_put(struct policy *p, const struct addr_block *b)
 	return 0;
 }
 
+/* Add a name to an allow list; the same name twice is one entry. */
+static int allow_put(struct allow_name **list, size_t *n_list, const struct allow_name *a)
+{
+	struct allow_name *grown;
+	size_t i;
+
+	for (i = 0; i < *n_list; i++)
+		if ((*list)[i].wire_len == a->wire_len &&
+		    !memcmp((*list)[i].wire, a->wire, a->wire_len))
+			return 0;
+	if (*n_list >= POLICY_MAX_ALLOW_NAMES)
+		return -E2BIG;
+	grown = realloc(*list, (*n_list + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	(*list)[(*n_list)++] = *a;
+	return 0;
+}
+
+int policy_put_allow_name(struct policy *p, const struct allow_name *a)
+{
+	return allow_put(&p->allow_names, &p->n_allow_names, a);
+}
+
+int policy_put_allow_dest(struct policy *p, const struct allow_name *a)
+{
+	return allow_put(&p->allow_dests, &p->n_allow_dests, a);
+}
+
 static int builtins_load(struct policy *p)
 {
 	const char *why;
@@ -398,12 +263,12 @@ static int builtins_load(struct policy *p)
 	for (i = 0; i < n_builtin_names; i++) {
 		struct reserved_suffix s;
 
-		err = suffix_fill(&s, builtin_names[i].name, &why);
+		err = policy_suffix_fill(&s, builtin_names[i].name, &why);
 		if (err)
 			return err;
 		s.family = builtin_names[i].family;
 		s.rfc = builtin_names[i].rfc;
-		err = suffix_put(p, &s);
+		err = policy_put_suffix(p, &s);
 		if (err)
 			return err;
 	}
@@ -417,7 +282,7 @@ static int builtins_load(struct policy *p)
 		err = prefix_parse(builtin_blocks[i].prefix, b.prefix, &b.plen);
 		if (err)
 			return err;
-		err = block_put(p, &b);
+		err = policy_put_block(p, &b);
 		if (err)
 			return err;
 	}
@@ -449,401 +314,6 @@ void policy_free(struct policy *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* ---- the config file ------------------------------------------------------- */
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (is_blank(*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && is_blank(end[-1]))
-		*--end = '\0';
-	return s;
-}
-
-/* Split s in place at any of seps; returns the count, or max + 1 when more. */
-static int split(char *s, const char *seps, char **tok, int max)
-{
-	int n = 0;
-
-	for (;;) {
-		s += strspn(s, seps);
-		if (!*s)
-			return n;
-		if (n == max)
-			return max + 1;
-		tok[n++] = s;
-		s += strcspn(s, seps);
-		if (*s)
-			*s++ = '\0';
-	}
-}
-
-/* Plain decimal in [lo, hi]: no sign, no blanks, no hex, no overflow. */
-static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*s - '0');
-		if (v > hi)
-			return -EINVAL;
-	}
-	if (v < lo)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static bool suffix_chars_ok(const char *s, char *bad)
-{
-	for (; *s; s++) {
-		char c = *s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.')
-			continue;
-		*bad = c;
-		return false;
-	}
-	return true;
-}
-
-static int key_reserved(struct policy *p, char *value, char *err, size_t errlen)
-{
-	struct reserved_suffix s;
-	char *tok[2], q[40], bad;
-	const char *why;
-	int n, family = LW_FAMILY_LOCAL, ret;
-
-	n = split(value, " \t", tok, 2);
-	if (n < 1 || n > 2)
-		return fail(err, errlen, "reserved: expected SUFFIX [FAMILY]");
-	/* Config suffixes are host names: nothing print could not write back. */
-	if (!suffix_chars_ok(tok[0], &bad)) {
-		if (bad > 0x20 && bad < 0x7f)
-			return fail(err, errlen,
-				    "reserved: bad character '%c' in '%s' (letters, digits, "
-				    "'-', '_' and '.' only)",
-				    bad, quote(tok[0], q, sizeof(q)));
-		return fail(err, errlen, "reserved: bad byte in '%s'", quote(tok[0], q, sizeof(q)));
-	}
-	if (suffix_fill(&s, tok[0], &why))
-		return fail(err, errlen, "reserved: '%s': %s", quote(tok[0], q, sizeof(q)), why);
-	if (n == 2) {
-		family = family_parse(tok[1]);
-		if (family < 0)
-			return fail(err, errlen,
-				    "reserved: unknown family '%s' (nxdomain, loopback, local, "
-				    "iana, fixed or ddr)",
-				    quote(tok[1], q, sizeof(q)));
-	}
-	s.family = (uint8_t)family;
-	s.user = true;
-	ret = suffix_put(p, &s);
-	if (ret == -E2BIG)
-		return fail(err, errlen, "reserved: more than %d suffixes", LW_SUFFIX_ENTRIES);
-	return ret;
-}
-
-/* `allow-name` and `allow-destination`: a list of names, matched by whole
- * labels; the same name twice is one entry. */
-static int key_name_list(const char *key, struct allow_name **list, size_t *n_list, char *value,
-			 char *err, size_t errlen)
-{
-	struct allow_name a, *grown;
-	char *tok[1], q[40], bad;
-	const char *why;
-	size_t i, n;
-	int len;
-
-	if (split(value, " \t", tok, 1) != 1)
-		return fail(err, errlen, "%s: expected one NAME", key);
-	if (!suffix_chars_ok(tok[0], &bad)) {
-		if (bad > 0x20 && bad < 0x7f)
-			return fail(err, errlen,
-				    "%s: bad character '%c' in '%s' (letters, digits, "
-				    "'-', '_' and '.' only)",
-				    key, bad, quote(tok[0], q, sizeof(q)));
-		return fail(err, errlen, "%s: bad byte in '%s'", key, quote(tok[0], q, sizeof(q)));
-	}
-	memset(&a, 0, sizeof(a));
-	len = name_scan(tok[0], a.wire, sizeof(a.wire), &why);
-	if (len < 0)
-		return fail(err, errlen, "%s: '%s': %s", key, quote(tok[0], q, sizeof(q)), why);
-	if (len == 1)
-		return fail(err, errlen, "%s: the root would allow every name", key);
-	a.wire_len = (uint8_t)len;
-	n = strlen(tok[0]);
-	if (tok[0][n - 1] == '.')
-		n--;
-	for (i = 0; i < n; i++)
-		a.name[i] = (char)lower((uint8_t)tok[0][i]);
-	a.name[n] = '\0';
-	for (i = 0; i < *n_list; i++)
-		if ((*list)[i].wire_len == a.wire_len &&
-		    !memcmp((*list)[i].wire, a.wire, a.wire_len))
-			return 0;
-	if (*n_list >= POLICY_MAX_ALLOW_NAMES)
-		return fail(err, errlen, "%s: more than %d names", key, POLICY_MAX_ALLOW_NAMES);
-	grown = realloc(*list, (*n_list + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	*list = grown;
-	(*list)[(*n_list)++] = a;
-	return 0;
-}
-
-static int key_block(struct policy *p, enum addr_kind kind, const char *key, char *value, char *err,
-		     size_t errlen)
-{
-	struct addr_block b = { .kind = (uint8_t)kind, .label = "config", .user = true };
-	uint8_t unmasked[16];
-	char *tok[1], *slash, q[64], fixed[ADDR_STRLEN];
-	int ret;
-
-	if (split(value, " \t", tok, 1) != 1)
-		return fail(err, errlen, "%s: expected one ADDRESS[/LENGTH]", key);
-	if (prefix_parse(tok[0], b.prefix, &b.plen))
-		return fail(err, errlen, "%s: bad prefix '%s'", key, quote(tok[0], q, sizeof(q)));
-	/* 10.1.2.3/8 is a typo for something: say so rather than guess. */
-	slash = strchr(tok[0], '/');
-	if (slash)
-		*slash = '\0';
-	if (!addr_parse(tok[0], unmasked) && memcmp(unmasked, b.prefix, 16) != 0) {
-		prefix_format(b.prefix, b.plen, fixed, sizeof(fixed));
-		return fail(err, errlen, "%s: host bits set in '%s/%s' (the prefix is %s)", key,
-			    quote(tok[0], q, sizeof(q)), slash + 1, fixed);
-	}
-	ret = block_put(p, &b);
-	if (ret == -E2BIG)
-		return fail(err, errlen, "%s: more than %d address blocks", key,
-			    LW_ADDRCLASS_ENTRIES);
-	return ret;
-}
-
-static int key_window(struct policy *p, char *value, char *err, size_t errlen)
-{
-	unsigned long v;
-	char q[40];
-
-	if (parse_uint(value, 1, POLICY_WINDOW_MAX, &v))
-		return fail(err, errlen, "window: '%s' is not a number of seconds in 1..%d",
-			    quote(value, q, sizeof(q)), POLICY_WINDOW_MAX);
-	p->window_s = (unsigned int)v;
-	return 0;
-}
-
-static int key_mail_ports(struct policy *p, char *value, char *err, size_t errlen)
-{
-	char *tok[POLICY_MAX_MAIL_PORTS], q[40];
-	uint16_t ports[POLICY_MAX_MAIL_PORTS];
-	size_t n_ports = 0, j;
-	int n, i;
-
-	n = split(value, " \t,", tok, POLICY_MAX_MAIL_PORTS);
-	if (n == 0)
-		return fail(err, errlen, "mail-ports: expected a list of ports");
-	if (n > POLICY_MAX_MAIL_PORTS)
-		return fail(err, errlen, "mail-ports: more than %d ports", POLICY_MAX_MAIL_PORTS);
-	for (i = 0; i < n; i++) {
-		unsigned long v;
-
-		if (parse_uint(tok[i], 1, 65535, &v))
-			return fail(err, errlen, "mail-ports: '%s' is not a port in 1..65535",
-				    quote(tok[i], q, sizeof(q)));
-		for (j = 0; j < n_ports && ports[j] != v; j++)
-			;
-		if (j == n_ports)
-			ports[n_ports++] = (uint16_t)v;
-	}
-	/* The list replaces the previous one (the default, at first). */
-	memcpy(p->mail_ports, ports, n_ports * sizeof(ports[0]));
-	p->n_mail_ports = n_ports;
-	return 0;
-}
-
-static int apply_kv(struct policy *p, const char *key, char *value, char *err, size_t errlen)
-{
-	char q[40];
-
-	if (!strcmp(key, "reserved"))
-		return key_reserved(p, value, err, errlen);
-	if (!strcmp(key, "global"))
-		return key_block(p, ADDR_KIND_GLOBAL, key, value, err, errlen);
-	if (!strcmp(key, "local"))
-		return key_block(p, ADDR_KIND_LOCAL, key, value, err, errlen);
-	if (!strcmp(key, "allow"))
-		return key_block(p, ADDR_KIND_ALLOW, key, value, err, errlen);
-	if (!strcmp(key, "allow-name"))
-		return key_name_list(key, &p->allow_names, &p->n_allow_names, value, err, errlen);
-	if (!strcmp(key, "allow-destination"))
-		return key_name_list(key, &p->allow_dests, &p->n_allow_dests, value, err, errlen);
-	if (!strcmp(key, "window"))
-		return key_window(p, value, err, errlen);
-	if (!strcmp(key, "mail-ports"))
-		return key_mail_ports(p, value, err, errlen);
-	return fail(err, errlen,
-		    "unknown key '%s' (reserved, global, local, allow, allow-name, "
-		    "allow-destination, window or mail-ports)",
-		    quote(key, q, sizeof(q)));
-}
-
-int policy_apply_line(struct policy *p, const char *line, char *err, size_t errlen)
-{
-	char buf[POLICY_LINE_MAX + 1], *s, *eq, *key, *value, q[40];
-	size_t len = strlen(line);
-
-	if (len > POLICY_LINE_MAX)
-		return fail(err, errlen, "line longer than %d bytes", POLICY_LINE_MAX);
-	memcpy(buf, line, len + 1);
-	s = strchr(buf, '#');
-	if (s)
-		*s = '\0';
-	s = trim(buf);
-	if (!*s)
-		return 0;
-	eq = strchr(s, '=');
-	if (!eq)
-		return fail(err, errlen, "missing '=' (expected KEY = VALUE)");
-	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
-	if (!*key)
-		return fail(err, errlen, "missing key before '='");
-	if (!*value)
-		return fail(err, errlen, "%s: missing value after '='", quote(key, q, sizeof(q)));
-	return apply_kv(p, key, value, err, errlen);
-}
-
-/*
- * On error the policy holds the lines before the bad one: load into a fresh
- * policy and swap only on success (the daemon's SIGHUP does that).
- */
-int policy_load_file(struct policy *p, const char *path, char *err, size_t errlen)
-{
-	char *line = NULL, msg[POLICY_ERR_LEN];
-	unsigned long lineno = 0;
-	struct stat st;
-	size_t cap = 0;
-	ssize_t n;
-	int ret = 0;
-	FILE *f;
-
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ret;
-	}
-	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		snprintf(err, errlen, "%s: is a directory, not a config file", path);
-		return -EISDIR;
-	}
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		/* Editors on some systems start UTF-8 files with a byte order
-		 * mark: it is not part of the first key. */
-		if (lineno == 1 && n >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
-			memmove(line, line + 3, (size_t)n - 2);
-			n -= 3;
-		}
-		if (memchr(line, '\0', (size_t)n)) {
-			ret = fail(err, errlen, "%s:%lu: NUL byte in line", path, lineno);
-			goto out_free;
-		}
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if ((size_t)n > POLICY_LINE_MAX) {
-			ret = fail(err, errlen, "%s:%lu: line longer than %d bytes", path, lineno,
-				   POLICY_LINE_MAX);
-			goto out_free;
-		}
-		ret = policy_apply_line(p, line, msg, sizeof(msg));
-		if (ret) {
-			snprintf(err, errlen, "%s:%lu: %s", path, lineno, msg);
-			goto out_free;
-		}
-	}
-	if (ferror(f)) {
-		ret = -EIO;
-		snprintf(err, errlen, "%s: %s", path, strerror(EIO));
-	}
-out_free:
-	free(line);
-	fclose(f);
-	return ret;
-}
-
-/* ---- printing ---------------------------------------------------------------- */
-
-static void print_suffix(const struct reserved_suffix *s, FILE *out)
-{
-	/* Built-ins are always in effect: show them as comments, so that the
-	 * output read back as a config yields the same policy. */
-	fprintf(out, "%sreserved = %s %s", s->user ? "" : "#", s->name, family_name(s->family));
-	if (s->user)
-		fprintf(out, "\n");
-	else
-		fprintf(out, "\t# built-in: %s\n", s->rfc ? s->rfc : "");
-}
-
-static void print_block(const struct addr_block *b, FILE *out)
-{
-	char text[ADDR_STRLEN];
-
-	prefix_format(b->prefix, b->plen, text, sizeof(text));
-	if (b->kind == ADDR_KIND_EMBEDDED_V4) {
-		fprintf(out, "# %s: %s, %s: the IPv4 address inside decides\n", text, b->label,
-			b->rfc);
-		return;
-	}
-	if (b->user) {
-		fprintf(out, "%s = %s\n", kind_keys[b->kind], text);
-		return;
-	}
-	fprintf(out, "#%s = %s\t# built-in: %s, %s\n", kind_keys[b->kind], text, b->label, b->rfc);
-}
-
-void policy_print(const struct policy *p, FILE *out)
-{
-	size_t i;
-
-	fprintf(out, "# leakwatch policy: the built-in tables and the config file, in the\n"
-		     "# config file's syntax. Built-in entries are comments because they are\n"
-		     "# always in effect; uncomment and change one to override it.\n\n");
-	fprintf(out, "# follow-on window after a suspicious lookup, seconds\n");
-	fprintf(out, "window = %u\n", p->window_s);
-	fprintf(out, "mail-ports =");
-	for (i = 0; i < p->n_mail_ports; i++)
-		fprintf(out, " %u", p->mail_ports[i]);
-	fprintf(out, "\n\n# reserved = SUFFIX FAMILY (longest suffix wins)\n");
-	for (i = 0; i < p->n_suffixes; i++)
-		print_suffix(&p->suffixes[i], out);
-	fprintf(out, "\n# allow-name = NAME (names at or under NAME give no verdict)\n");
-	for (i = 0; i < p->n_allow_names; i++)
-		fprintf(out, "allow-name = %s\n", p->allow_names[i].name);
-	fprintf(out, "\n# allow-destination = NAME (traffic to ordinary names at or under NAME\n"
-		     "# gives no verdict)\n");
-	for (i = 0; i < p->n_allow_dests; i++)
-		fprintf(out, "allow-destination = %s\n", p->allow_dests[i].name);
-	fprintf(out, "\n# global|local|allow = PREFIX (most specific wins, config wins ties)\n");
-	for (i = 0; i < p->n_blocks; i++)
-		print_block(&p->blocks[i], out);
-}
-
 /* ---- addresses --------------------------------------------------------------- */
 
 static const struct addr_block *block_match(const struct policy *p, const uint8_t a[16])
@@ -862,51 +332,17 @@ static const struct addr_block *block_match(const struct policy *p, const uint8_
 	return best;
 }
 
-static bool has_prefix(const uint8_t a[16], const uint8_t *pfx, size_t n)
-{
-	return !memcmp(a, pfx, n);
-}
-
-/* The IPv4 address a transition block carries. False for an unknown block. */
-static bool embedded_v4(const struct addr_block *b, const uint8_t a[16], uint8_t v4[16])
-{
-	static const uint8_t nat64[] = { 0x00, 0x64, 0xff, 0x9b };
-	static const uint8_t teredo[] = { 0x20, 0x01, 0x00, 0x00 };
-	static const uint8_t six_to_four[] = { 0x20, 0x02 };
-	uint32_t be;
-
-	if (b->plen == 96 && has_prefix(b->prefix, nat64, 4)) {
-		memcpy(&be, a + 12, 4); /* RFC 6052: the last 32 bits */
-	} else if (b->plen == 32 && has_prefix(b->prefix, teredo, 4)) {
-		memcpy(&be, a + 12, 4); /* RFC 4380 §4: the client, obfuscated */
-		be = ~be;
-	} else if (b->plen == 16 && has_prefix(b->prefix, six_to_four, 2)) {
-		memcpy(&be, a + 2, 4); /* RFC 3056: 2002:AABB:CCDD::/48 */
-	} else {
-		return false;
-	}
-	addr_from_v4(be, v4);
-	return true;
-}
-
-static bool is_multicast(const uint8_t a[16])
-{
-	if (addr_is_v4(a))
-		return (a[12] & 0xf0) == 0xe0;
-	return a[0] == 0xff;
-}
-
 void policy_classify_addr(const struct policy *p, const uint8_t a[16], struct addr_class *out)
 {
 	const struct addr_block *b;
 	uint8_t v4[16];
 
 	memset(out, 0, sizeof(*out));
-	out->multicast = is_multicast(a);
+	out->multicast = addr_is_multicast(a);
 	b = block_match(p, a);
 	if (b && b->kind == ADDR_KIND_EMBEDDED_V4) {
-		if (embedded_v4(b, a, v4)) {
-			out->multicast |= is_multicast(v4);
+		if (addr_embedded_v4(b->prefix, b->plen, a, v4)) {
+			out->multicast |= addr_is_multicast(v4);
 			b = block_match(p, v4);
 		} else {
 			b = NULL;
@@ -940,15 +376,6 @@ bool policy_is_mail_port(const struct policy *p, uint16_t port)
 	return false;
 }
 
-static bool is_loopback(const uint8_t a[16])
-{
-	static const uint8_t v6_loopback[16] = { [15] = 1 };
-
-	if (addr_is_v4(a))
-		return a[12] == 127;
-	return !memcmp(a, v6_loopback, 16);
-}
-
 static bool is_ipv4only(const uint8_t a[16])
 {
 	return addr_is_v4(a) && a[12] == 192 && a[13] == 0 && a[14] == 0 &&
@@ -957,14 +384,13 @@ static bool is_ipv4only(const uint8_t a[16])
 
 bool policy_answer_violates(const struct policy *p, uint8_t family, const uint8_t a[16])
 {
-	static const uint8_t nat64_wkp[12] = { 0x00, 0x64, 0xff, 0x9b };
 	struct addr_class c;
 
 	switch (family) {
 	case LW_FAMILY_NXDOMAIN:
 		return true;
 	case LW_FAMILY_LOOPBACK:
-		return !is_loopback(a);
+		return !addr_is_loopback(a);
 	case LW_FAMILY_LOCAL:
 		policy_classify_addr(p, a, &c);
 		return c.global;
@@ -972,7 +398,7 @@ bool policy_answer_violates(const struct policy *p, uint8_t family, const uint8_
 		if (addr_is_v4(a))
 			return !is_ipv4only(a);
 		/* AAAA exist only as DNS64 synthesis (RFC 8880 §7). */
-		if (has_prefix(a, nat64_wkp, sizeof(nat64_wkp)))
+		if (prefix_contains(addr_nat64_wkp, ADDR_NAT64_WKP_PLEN, a))
 			return false;
 		policy_classify_addr(p, a, &c);
 		return c.global;

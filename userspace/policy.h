@@ -4,7 +4,7 @@
  * them looks like), which addresses are globally reachable, and the tunables
  * of the verdict engine. Built-in tables come from the IANA special-use
  * names registry, the IANA IPv4/IPv6 special-purpose address registries and
- * ICANN's .internal; a config file extends or overrides them.
+ * ICANN's .internal; a config file (config.h) extends or overrides them.
  */
 #ifndef __LW_POLICY_H
 #define __LW_POLICY_H
@@ -98,22 +98,27 @@ extern const size_t n_builtin_names;
 extern const struct builtin_block builtin_blocks[];
 extern const size_t n_builtin_blocks;
 
-/* Built-in tables only. 0 or -ENOMEM. */
+/* Built-in tables only. 0 or -ENOMEM. The config file (config.h) adds to
+ * them through the policy_put_*() calls below. */
 int policy_init(struct policy *p);
 void policy_free(struct policy *p);
-/* Apply a config file on top. 0, or -errno / -EINVAL with err set to
- * "FILE:LINE: what is wrong" (or "FILE: strerror"). */
-int policy_load_file(struct policy *p, const char *path, char *err, size_t errlen);
-/* Apply one config line (comments and blank lines are fine). */
-int policy_apply_line(struct policy *p, const char *line, char *err, size_t errlen);
-/* Print the effective policy in the config file's own syntax. */
-void policy_print(const struct policy *p, FILE *out);
 
-/* Check text is a valid DNS name: labels 1..63 bytes, at most 255 wire
- * bytes, one optional trailing dot. 0, or -EINVAL with err set. */
-int name_validate(const char *name, char *err, size_t errlen);
-/* Convert text to lowercase wire form. Returns wire length or -EINVAL. */
-int name_to_wire(const char *name, uint8_t *wire, size_t cap);
+/* A suffix entry from its text (dns_name_from_text() rules, not the root,
+ * at most LW_SUFFIX_MAX wire bytes); the caller sets family, rfc, user.
+ * 0, or -EINVAL with *why set. */
+int policy_suffix_fill(struct reserved_suffix *s, const char *name, const char **why);
+/* Add a suffix, or replace the one with the same name: the last word wins.
+ * 0, -E2BIG (LW_SUFFIX_ENTRIES) or -ENOMEM. */
+int policy_put_suffix(struct policy *p, const struct reserved_suffix *s);
+/* Add a block. A config block replaces an earlier config block with the
+ * same prefix; built-in blocks stay, and lose ties to config blocks.
+ * 0, -E2BIG (LW_ADDRCLASS_ENTRIES) or -ENOMEM. */
+int policy_put_block(struct policy *p, const struct addr_block *b);
+/* Add to the allow-name / allow-destination list; the same name twice is
+ * one entry. 0, -E2BIG (POLICY_MAX_ALLOW_NAMES) or -ENOMEM. */
+int policy_put_allow_name(struct policy *p, const struct allow_name *a);
+int policy_put_allow_dest(struct policy *p, const struct allow_name *a);
+
 /* Longest reserved suffix of a name, whole labels, case-insensitive;
  * NULL when the name is not reserved. */
 const struct reserved_suffix *policy_match_name(const struct policy *p, const char *name);

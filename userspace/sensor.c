@@ -19,6 +19,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "addr.h"
 #include "leakwatch.h"
 #include "leakwatch.skel.h"
 #include "libc_probe.h"
@@ -515,7 +516,6 @@ static int lpm_put(int fd, const uint8_t prefix[16], int plen, uint8_t kind)
  */
 int sensor_fill_addr_class(int fd, const struct policy *p)
 {
-	static const uint8_t v4mapped[16] = { [10] = 0xff, [11] = 0xff };
 	static const uint8_t global_unicast[16] = { 0x20 };
 	static const uint8_t any[16];
 	int err;
@@ -523,7 +523,7 @@ int sensor_fill_addr_class(int fd, const struct policy *p)
 
 	clear_map(fd, sizeof(struct lw_lpm_key));
 	err = lpm_put(fd, any, 0, LW_ADDR_LOCAL);
-	err = err ?: lpm_put(fd, v4mapped, 96, LW_ADDR_GLOBAL);
+	err = err ?: lpm_put(fd, addr_v4_mapped, ADDR_V4_MAPPED_PLEN, LW_ADDR_GLOBAL);
 	err = err ?: lpm_put(fd, global_unicast, 3, LW_ADDR_GLOBAL);
 	for (i = 0; !err && i < p->n_blocks; i++) {
 		const struct addr_block *b = &p->blocks[i];

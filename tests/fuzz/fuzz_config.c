@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target for the config parser: arbitrary bytes, split into lines
- * as policy_load_file() would, applied to a built-in policy, then printed.
+ * as config_load_file() would, applied to a built-in policy, then printed.
  * Finds overruns in the line, token and name handling, and checks that what
- * policy_print() writes always parses again (the round-trip contract).
+ * config_print() writes always parses again (the round-trip contract).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "policy.h"
 
 static void apply_lines(struct policy *p, const uint8_t *data, size_t size)
@@ -27,13 +28,13 @@ static void apply_lines(struct policy *p, const uint8_t *data, size_t size)
 		line = strndup((const char *)data + start, i - start);
 		if (!line)
 			return;
-		policy_apply_line(p, line, err, sizeof(err));
+		config_apply_line(p, line, err, sizeof(err));
 		free(line);
 		start = i + 1;
 	}
 }
 
-/* What policy_print() writes must load again without error. */
+/* What config_print() writes must load again without error. */
 static void check_reprint(const struct policy *p)
 {
 	char err[POLICY_ERR_LEN], *buf = NULL, *line, *save = NULL;
@@ -44,12 +45,12 @@ static void check_reprint(const struct policy *p)
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return;
-	policy_print(p, f);
+	config_print(p, f);
 	fclose(f);
 	if (policy_init(&q))
 		goto out_free;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (policy_apply_line(&q, line, err, sizeof(err))) {
+		if (config_apply_line(&q, line, err, sizeof(err))) {
 			fprintf(stderr, "reprinted line refused: %s: %s\n", line, err);
 			abort();
 		}
@@ -75,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	apply_lines(&p, data, size);
 	if (devnull)
-		policy_print(&p, devnull);
+		config_print(&p, devnull);
 	check_reprint(&p);
 	policy_free(&p);
 	return 0;

@@ -25,6 +25,7 @@
 #include "test.h"
 #include "dns_build.h"
 #include "addr.h"
+#include "config.h"
 #include "policy.h"
 #include "verdict.h"
 
@@ -51,10 +52,10 @@ static inline bool engine_setup(const char *const *lines, size_t n)
 
 	if (!ASSERT_OK(policy_init(&pol), "policy_init"))
 		return false;
-	if (!ASSERT_OK(policy_apply_line(&pol, "global = 198.18.0.0/15", err, sizeof(err)), err))
+	if (!ASSERT_OK(config_apply_line(&pol, "global = 198.18.0.0/15", err, sizeof(err)), err))
 		return false;
 	for (i = 0; i < n; i++)
-		if (!ASSERT_OK(policy_apply_line(&pol, lines[i], err, sizeof(err)), err))
+		if (!ASSERT_OK(config_apply_line(&pol, lines[i], err, sizeof(err)), err))
 			return false;
 	n_verdicts = 0;
 	eng = verdict_engine_new(&pol, harness_on_verdict, NULL);

@@ -218,6 +218,56 @@ static void test_prefix_format(void)
 	ASSERT_STREQ(buf, "255.255.255.255/32", "host");
 }
 
+static void test_classes(void)
+{
+	uint8_t a[16];
+
+	addr_parse("224.0.0.251", a);
+	ASSERT_TRUE(addr_is_multicast(a), "IPv4 multicast");
+	addr_parse("ff02::fb", a);
+	ASSERT_TRUE(addr_is_multicast(a), "IPv6 multicast");
+	addr_parse("::ffff:ff00:1", a);
+	ASSERT_FALSE(addr_is_multicast(a), "255.0.0.1 is not");
+	addr_parse("127.9.9.9", a);
+	ASSERT_TRUE(addr_is_loopback(a), "127/8");
+	addr_parse("::1", a);
+	ASSERT_TRUE(addr_is_loopback(a), "::1");
+	addr_parse("::2", a);
+	ASSERT_FALSE(addr_is_loopback(a), "::2");
+	ASSERT_TRUE(prefix_contains(addr_v4_mapped, ADDR_V4_MAPPED_PLEN, a) == addr_is_v4(a),
+		    "v4-mapped prefix");
+}
+
+static void test_embedded_v4(void)
+{
+	uint8_t a[16], v4[16], pfx[16];
+	char text[ADDR_STRLEN];
+	int plen;
+
+	ASSERT_OK(prefix_parse("64:ff9b::/96", pfx, &plen), "nat64 prefix");
+	addr_parse("64:ff9b::c000:221", a);
+	if (ASSERT_TRUE(addr_embedded_v4(pfx, plen, a, v4), "nat64")) {
+		addr_format(v4, text, sizeof(text));
+		ASSERT_STREQ(text, "192.0.2.33", "nat64 v4");
+	}
+	ASSERT_OK(prefix_parse("2001::/32", pfx, &plen), "teredo prefix");
+	addr_parse("2001:0:4136:e378:8000:63bf:3fff:fdd2", a);
+	if (ASSERT_TRUE(addr_embedded_v4(pfx, plen, a, v4), "teredo")) {
+		addr_format(v4, text, sizeof(text));
+		ASSERT_STREQ(text, "192.0.2.45", "teredo client, RFC 4380 example");
+	}
+	ASSERT_OK(prefix_parse("2002::/16", pfx, &plen), "6to4 prefix");
+	addr_parse("2002:c633:6401::1", a);
+	if (ASSERT_TRUE(addr_embedded_v4(pfx, plen, a, v4), "6to4")) {
+		addr_format(v4, text, sizeof(text));
+		ASSERT_STREQ(text, "198.51.100.1", "6to4 v4");
+	}
+	ASSERT_OK(prefix_parse("2001:db8::/32", pfx, &plen), "other prefix");
+	ASSERT_FALSE(addr_embedded_v4(pfx, plen, a, v4), "not a transition block");
+	ASSERT_OK(prefix_parse("64:ff9b::/32", pfx, &plen), "nat64 at /32");
+	ASSERT_FALSE(addr_embedded_v4(pfx, plen, a, v4), "the length matters");
+}
+
 int main(void)
 {
 	RUN_TEST(test_parse_v4_is_mapped);
@@ -231,5 +281,7 @@ int main(void)
 	RUN_TEST(test_prefix_parse_rejects);
 	RUN_TEST(test_prefix_contains);
 	RUN_TEST(test_prefix_format);
+	RUN_TEST(test_classes);
+	RUN_TEST(test_embedded_v4);
 	return test_summary();
 }

@@ -11,6 +11,7 @@
 #include "test.h"
 #include "addr.h"
 #include "ci_report.h"
+#include "config.h"
 #include "json.h"
 #include "text.h"
 
@@ -310,7 +311,7 @@ static void test_allow_destinations_of(void)
 
 	if (!ASSERT_OK(policy_init(&pol), "init"))
 		return;
-	if (!ASSERT_OK(policy_apply_line(&pol, config, err, sizeof(err)), err))
+	if (!ASSERT_OK(config_apply_line(&pol, config, err, sizeof(err)), err))
 		goto out;
 	add_dest(&p, "198.18.0.30", 443, IPPROTO_TCP, "www.ordinary.co", VERDICT_FOLLOW_ON);
 	add_dest(&p, "198.18.0.31", 25, IPPROTO_TCP, "smtp.sendgrid.net", VERDICT_FOLLOW_ON);

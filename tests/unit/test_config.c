@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The config file and its printed form (userspace/policy.c). */
+/* The config file and its printed form (userspace/config.c). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,6 +8,8 @@
 
 #include "test.h"
 #include "addr.h"
+#include "config.h"
+#include "dns_name.h"
 #include "policy.h"
 
 static char path[64];
@@ -42,7 +44,7 @@ static int load_text(struct policy *p, const char *text, size_t n, char *err, si
 		return -ENOMEM;
 	if (!write_file(text, n))
 		return -EIO;
-	ret = policy_load_file(p, path, err, errlen);
+	ret = config_load_file(p, path, err, errlen);
 	unlink(path);
 	return ret;
 }
@@ -129,7 +131,7 @@ static void test_missing_file(void)
 	struct policy p;
 
 	ASSERT_OK(policy_init(&p), "init");
-	ASSERT_EQ(policy_load_file(&p, "/nonexistent/leakwatch.conf", err, sizeof(err)), -ENOENT,
+	ASSERT_EQ(config_load_file(&p, "/nonexistent/leakwatch.conf", err, sizeof(err)), -ENOENT,
 		  "ENOENT");
 	ASSERT_STREQ(err, "/nonexistent/leakwatch.conf: No such file or directory", "message");
 	policy_free(&p);
@@ -185,7 +187,7 @@ static void test_reserved_64_bytes_fits(void)
 	memset(line + strlen(line), 'a', 58);
 	strcat(line, ".com");
 	ASSERT_OK(policy_init(&p), "init");
-	ASSERT_OK(policy_apply_line(&p, line, err, sizeof(err)), "64 wire bytes");
+	ASSERT_OK(config_apply_line(&p, line, err, sizeof(err)), "64 wire bytes");
 	ASSERT_EQ(p.suffixes[p.n_suffixes - 1].wire_len, 64, "wire_len");
 	policy_free(&p);
 }
@@ -253,9 +255,9 @@ static void test_long_line(void)
 	ASSERT_STREQ(err, want, "message");
 	policy_free(&p);
 
-	/* the same through policy_apply_line */
+	/* the same through config_apply_line */
 	ASSERT_OK(policy_init(&p), "init");
-	ASSERT_EQ(policy_apply_line(&p, text + 11, err, sizeof(err)), -EINVAL, "apply_line");
+	ASSERT_EQ(config_apply_line(&p, text + 11, err, sizeof(err)), -EINVAL, "apply_line");
 	ASSERT_STREQ(err, "line longer than 1024 bytes", "apply_line message");
 	policy_free(&p);
 	free(text);
@@ -268,14 +270,14 @@ static void test_error_text_is_printable(void)
 	size_t i;
 
 	ASSERT_OK(policy_init(&p), "init");
-	policy_apply_line(&p, "reserved = a b\x1b[31m", err, sizeof(err));
-	policy_apply_line(&p, "k\x1b[2J\x7f = v", err, sizeof(err));
+	config_apply_line(&p, "reserved = a b\x1b[31m", err, sizeof(err));
+	config_apply_line(&p, "k\x1b[2J\x7f = v", err, sizeof(err));
 	for (i = 0; err[i]; i++)
 		ASSERT_TRUE(err[i] >= 0x20 && err[i] < 0x7f, "printable");
 	policy_free(&p);
 }
 
-/* ---- policy_print -------------------------------------------------------- */
+/* ---- config_print -------------------------------------------------------- */
 
 static char *print_to_string(const struct policy *p)
 {
@@ -285,7 +287,7 @@ static char *print_to_string(const struct policy *p)
 
 	if (!f)
 		return NULL;
-	policy_print(p, f);
+	config_print(p, f);
 	fclose(f);
 	return buf;
 }
@@ -414,7 +416,7 @@ static void test_allow_name(void)
 	ASSERT_FALSE(policy_name_allowed(&p, "leak.example.net.evil.com"), "a prefix is not");
 	ASSERT_FALSE(policy_name_allowed(&p, "other.test"), "another name");
 	ASSERT_FALSE(policy_name_allowed(&p, "leak..example.net"), "invalid name");
-	len = name_to_wire("www.Leak.Example.Net", wire, sizeof(wire));
+	len = dns_name_from_text("www.Leak.Example.Net", wire, sizeof(wire), NULL);
 	if (ASSERT_TRUE(len > 0, "wire"))
 		ASSERT_TRUE(policy_wire_allowed(&p, wire, (size_t)len), "wire form");
 	/* a truncated wire name (no root label) is refused, not overrun */

@@ -74,12 +74,6 @@ static const char *text(const struct dns_name *n)
 }
 
 /* Fill a dns_name from wire bytes (for to_text tests). */
-static void wire_name(struct dns_name *n, const void *wire, size_t len)
-{
-	memcpy(n->wire, wire, len);
-	n->len = (uint16_t)len;
-}
-
 /* ---- real captures ---- */
 
 static void test_capture_glibc_query(void)
@@ -695,122 +689,6 @@ static void test_tcp_prefix(void)
 	ASSERT_EQ(msg.n_q, 1, "question kept");
 }
 
-/* ---- presentation form ---- */
-
-static void test_to_text_plain(void)
-{
-	struct dns_name n;
-	char t[64];
-
-	wire_name(&n,
-		  "\x03www\x07"
-		  "Example\x03"
-		  "com\x00",
-		  17);
-	ASSERT_FALSE(dns_name_to_text(&n, t, sizeof(t)), "no escape");
-	ASSERT_STREQ(t, "www.Example.com", "text");
-	wire_name(&n, "\x01-\x01_\x01~\x01!\x00", 9);
-	ASSERT_FALSE(dns_name_to_text(&n, t, sizeof(t)), "printable edges");
-	ASSERT_STREQ(t, "-._.~.!", "text edges");
-}
-
-static void test_to_text_escapes(void)
-{
-	struct dns_name n;
-	char t[DNS_TEXT_MAX];
-
-	wire_name(&n,
-		  "\x03"
-		  "a.b\x00",
-		  5);
-	ASSERT_TRUE(dns_name_to_text(&n, t, sizeof(t)), "dot escaped");
-	ASSERT_STREQ(t, "a\\.b", "dot");
-	wire_name(&n,
-		  "\x03"
-		  "a\\b\x01\"\x00",
-		  7);
-	ASSERT_TRUE(dns_name_to_text(&n, t, sizeof(t)), "backslash/quote");
-	ASSERT_STREQ(t, "a\\\\b.\\\"", "backslash/quote text");
-	wire_name(&n,
-		  "\x05"
-		  "a\nb\x01\x7f\x00",
-		  7);
-	ASSERT_TRUE(dns_name_to_text(&n, t, sizeof(t)), "controls");
-	ASSERT_STREQ(t, "a\\010b\\001\\127", "controls text");
-	wire_name(&n, "\x04 \xff\xc3\xa9\x00", 6);
-	ASSERT_TRUE(dns_name_to_text(&n, t, sizeof(t)), "space/high bytes");
-	ASSERT_STREQ(t, "\\032\\255\\195\\169", "space/high text");
-	wire_name(&n, "\x02\x00\x00\x00", 4);
-	ASSERT_TRUE(dns_name_to_text(&n, t, sizeof(t)), "NUL bytes");
-	ASSERT_STREQ(t, "\\000\\000", "NUL text");
-	/* forged JSON in a label */
-	wire_name(&n, "\x0d\"}\n{\"type\":\"x\x00", 15);
-	ASSERT_TRUE(dns_name_to_text(&n, t, sizeof(t)), "forged");
-	ASSERT_STREQ(t, "\\\"}\\010{\\\"type\\\":\\\"x", "forged text");
-}
-
-static void test_to_text_worst_case_fits(void)
-{
-	struct dns_name n;
-	char t[DNS_TEXT_MAX];
-	size_t i;
-
-	/* 255 bytes: 4 labels, every byte \DDD */
-	memset(n.wire, 0xff, sizeof(n.wire));
-	n.wire[0] = 63;
-	n.wire[64] = 63;
-	n.wire[128] = 63;
-	n.wire[192] = 61;
-	n.wire[254] = 0;
-	n.len = 255;
-	ASSERT_TRUE(dns_name_to_text(&n, t, sizeof(t)), "escaped");
-	ASSERT_EQ(strlen(t), 250 * 4 + 3, "all of it");
-	ASSERT_TRUE(strlen(t) < DNS_TEXT_MAX, "fits DNS_TEXT_MAX");
-
-	/* small buffers: always terminated, never half an escape */
-	for (i = 1; i < 12; i++) {
-		dns_name_to_text(&n, t, i);
-		if (!ASSERT_EQ(strlen(t) % 4, 0, "whole escapes") ||
-		    !ASSERT_TRUE(strlen(t) < i, "terminated"))
-			return;
-	}
-	ASSERT_FALSE(dns_name_to_text(&n, t, 0), "len 0");
-}
-
-static void test_to_text_bogus_len(void)
-{
-	struct dns_name n;
-	char t[32];
-
-	/* a label that claims more bytes than the name has */
-	wire_name(&n,
-		  "\x3f"
-		  "ab",
-		  3);
-	dns_name_to_text(&n, t, sizeof(t));
-	ASSERT_STREQ(t, "ab", "stops at len");
-	n.len = 0;
-	dns_name_to_text(&n, t, sizeof(t));
-	ASSERT_STREQ(t, ".", "empty is root");
-}
-
-static void test_name_equal(void)
-{
-	struct dns_name a, b;
-
-	wire_name(&a, "\x03WwW\x04TEST\x00", 10);
-	wire_name(&b, "\x03www\x04test\x00", 10);
-	ASSERT_TRUE(dns_name_equal(&a, &b), "case");
-	wire_name(&b, "\x03www\x04tesu\x00", 10);
-	ASSERT_FALSE(dns_name_equal(&a, &b), "differs");
-	wire_name(&b, "\x03www\x00", 5);
-	ASSERT_FALSE(dns_name_equal(&a, &b), "length");
-	/* only ASCII folds: 0xc9 is not 0xe9 */
-	wire_name(&a, "\x01\xc9\x00", 3);
-	wire_name(&b, "\x01\xe9\x00", 3);
-	ASSERT_FALSE(dns_name_equal(&a, &b), "no latin-1 folding");
-}
-
 static void test_type_rcode_names(void)
 {
 	ASSERT_STREQ(dns_type_name(DNS_T_A), "A", "A");
@@ -853,11 +731,6 @@ int main(void)
 	RUN_TEST(test_cname_chain_bounded);
 	RUN_TEST(test_answer_addrs_only_answer_section);
 	RUN_TEST(test_tcp_prefix);
-	RUN_TEST(test_to_text_plain);
-	RUN_TEST(test_to_text_escapes);
-	RUN_TEST(test_to_text_worst_case_fits);
-	RUN_TEST(test_to_text_bogus_len);
-	RUN_TEST(test_name_equal);
 	RUN_TEST(test_type_rcode_names);
 	return test_summary();
 }
