@@ -172,7 +172,7 @@ static __always_inline bool proc_watched(void)
 static __always_inline bool proc_in_scope(void)
 {
 	if (cfg_watch_all)
-		return bpf_current_task_under_cgroup(&attach_cgroup, 0) == 1;
+		return bpf_current_task_under_cgroup(&watched_cgroup, 0) == 1;
 	return proc_watched();
 }
 
