@@ -73,8 +73,16 @@ static __always_inline __u16 dns_u16(const struct lw_scratch *s, __u32 off)
 	return ((__u16)s->msg[off & MSG_MASK] << 8) | s->msg[(off + 1) & MSG_MASK];
 }
 
-/* Does an answer address break its family's rule? (The userspace policy
- * has the same rules: policy_answer_violates().) */
+/*
+ * Does an answer address break its family's rule? The rules of userspace's
+ * policy_answer_violates() but one: for `fixed` (ipv4only.arpa) only an A
+ * record is judged here, and every AAAA passes, where userspace flags a
+ * global AAAA outside the DNS64 prefix 64:ff9b::/96. Such an answer is
+ * global, so it is in the answer set (and refused by --enforce) either
+ * way; the kernel only does not open its own follow-on window for it.
+ * Userspace re-parses every reserved response, so the report still has
+ * the answer verdict and opens its window.
+ */
 static __always_inline bool answer_violates(__u8 family, const __u8 addr[16], __u8 kind)
 {
 	bool v4 = is_v4mapped(addr);

@@ -8,11 +8,13 @@
  * the same shared DNS logic (dns.bpf.h) in the same scratch slots.
  *
  * Every program here is compiled into the object with autoload off (the
- * "?" sections; see userspace/sensor.c): the loader turns them on, and the skb programs off,
- * only when a probe fentry program loads on the running kernel. Needs
- * bpf_get_func_ret (v5.17), bpf_sk_storage_get on BTF sockets (v5.11),
- * bpf_get_socket_cookie on BTF sockets (v5.12) and iov_iter.iter_type
- * (v5.14); a kernel without them fails the load and keeps skb.
+ * "?" sections). The loader (userspace/sensor.c, backend_order()) turns
+ * them on, and the skb programs off, for --dns-capture=fentry, and for
+ * `auto` (the default) whenever a probe fentry program loads and attaches
+ * on the running kernel; `auto` keeps skb when the probe is refused, or
+ * when this object then fails to load. Needs bpf_get_func_ret (v5.17),
+ * bpf_sk_storage_get on BTF sockets (v5.11), bpf_get_socket_cookie on BTF
+ * sockets (v5.12) and iov_iter.iter_type (v5.14).
  *
  * DNS over TCP: fentry on tcp_sendmsg and fentry+fexit on tcp_recvmsg
  * (IPv4 and IPv6 sockets share them). Every other TCP socket leaves after
