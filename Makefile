@@ -121,14 +121,15 @@ $(OUTPUT)/tests/%: tests/unit/%.c tests/test.h $(wildcard tests/unit/*.h) $(USER
 	$(call msg,TEST,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests $(LDFLAGS) $< $(USER_OBJS) $(USER_LIBS) -o $@
 
-# BPF_PROG_TEST_RUN tests: tests/bpf/X.bpf.c linked with the real DNS
-# helpers into its own skeleton, driven by tests/bpf/test_X.c.
+# BPF_PROG_TEST_RUN tests: tests/bpf/X.bpf.c linked with the real global
+# functions (the DNS and libc walkers, the payload scanner) into its own
+# skeleton, driven by tests/bpf/test_X.c.
 $(OUTPUT)/tests/%.bpf.o: tests/bpf/%.bpf.c $(BPF_HDRS) vmlinux/$(ARCH)/vmlinux.h | $(OUTPUT)/tests
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/tests/%.linked.bpf.o: $(OUTPUT)/tests/%.bpf.o $(OUTPUT)/bpf/dns.bpf.o $(OUTPUT)/bpf/globals.bpf.o \
-		$(OUTPUT)/bpf/license.bpf.o $(OUTPUT)/bpf/payload.bpf.o
+		$(OUTPUT)/bpf/libc.bpf.o $(OUTPUT)/bpf/license.bpf.o $(OUTPUT)/bpf/payload.bpf.o
 	$(call msg,LINK,$@)
 	$(Q)$(BPFTOOL) gen object $@ $^
 

@@ -99,13 +99,13 @@ __u32 dns_skip_name(__u32 slot, __u32 len, __u32 off)
 static __always_inline bool read_answer_addr(struct lw_scratch *s, __u16 type, __u16 rdlen,
 					     __u32 off, __u8 addr[16])
 {
+	__u8 ip4[4];
 	__u32 j;
 
 	if (type == 1 && rdlen == 4) {
-		addr[10] = 0xff;
-		addr[11] = 0xff;
 		for (j = 0; j < 4; j++)
-			addr[12 + j] = s->msg[(off + j) & MSG_MASK];
+			ip4[j] = s->msg[(off + j) & MSG_MASK];
+		v4mapped(addr, ip4);
 		return true;
 	}
 	if (type == 28 && rdlen == 16) {
@@ -203,115 +203,4 @@ int dns_text_to_wire(__u32 slot, __u32 len)
 			return i + 2 <= LW_DNS_NAME_MAX ? (int)i + 2 : -1;
 	}
 	return -1;
-}
-
-/* Append addr (v4-mapped when 4 bytes) unless it repeats the last one
- * (glibc lists each address once per socket type, consecutively). The
- * count lives in the scratch slot (s->n_addrs) for the verifier's sake. */
-static __always_inline void libc_add_addr(struct lw_scratch *s, const __u8 *a, bool v4)
-{
-	__u32 n = s->n_addrs;
-	__u8 *dst, *prev;
-
-	if (n >= LW_LIBC_MAX_ADDRS)
-		return;
-	dst = &s->msg[(LIBC_ADDRS_OFF + (n & 15) * 16) & MSG_MASK];
-	if (v4) {
-		__builtin_memset(dst, 0, 10);
-		dst[10] = 0xff;
-		dst[11] = 0xff;
-		__builtin_memcpy(&dst[12], a, 4);
-	} else {
-		__builtin_memcpy(dst, a, 16);
-	}
-	if (n > 0) {
-		prev = &s->msg[(LIBC_ADDRS_OFF + ((n - 1) & 15) * 16) & MSG_MASK];
-		if (((__u64 *)prev)[0] == ((__u64 *)dst)[0] &&
-		    ((__u64 *)prev)[1] == ((__u64 *)dst)[1])
-			return;
-	}
-	s->n_addrs = n + 1;
-}
-
-#define LW_AF_INET 2
-#define LW_AF_INET6 10
-#define LIBC_MAX_NODES 48 /* addrinfo nodes walked: 16 addresses x 3 socket types */
-
-/* struct addrinfo, the same on glibc and musl (LP64). */
-struct lw_addrinfo {
-	__s32 ai_flags;
-	__s32 ai_family;
-	__s32 ai_socktype;
-	__s32 ai_protocol;
-	__u32 ai_addrlen;
-	__u32 pad;
-	__u64 ai_addr;
-	__u64 ai_canonname;
-	__u64 ai_next;
-};
-
-int libc_walk_addrinfo(__u32 slot, __u64 ai)
-{
-	struct lw_scratch *s = bpf_map_lookup_elem(&scratch, &slot);
-	struct lw_addrinfo node;
-	__u8 a[16];
-	int i;
-
-	if (!s)
-		return 0;
-	s->n_addrs = 0;
-	for (i = 0; i < LIBC_MAX_NODES && ai; i++) {
-		if (bpf_probe_read_user(&node, sizeof(node), (const void *)ai))
-			break;
-		/* sockaddr_in: address at 4; sockaddr_in6: at 8 */
-		if (node.ai_family == LW_AF_INET && node.ai_addr &&
-		    !bpf_probe_read_user(a, 4, (const void *)(node.ai_addr + 4)))
-			libc_add_addr(s, a, true);
-		else if (node.ai_family == LW_AF_INET6 && node.ai_addr &&
-			 !bpf_probe_read_user(a, 16, (const void *)(node.ai_addr + 8)))
-			libc_add_addr(s, a, false);
-		ai = node.ai_next;
-	}
-	return s->n_addrs;
-}
-
-/* struct hostent (LP64): h_name, h_aliases, h_addrtype, h_length, h_addr_list. */
-struct lw_hostent {
-	__u64 h_name;
-	__u64 h_aliases;
-	__s32 h_addrtype;
-	__s32 h_length;
-	__u64 h_addr_list;
-};
-
-int libc_walk_hostent(__u32 slot, __u64 he)
-{
-	struct lw_scratch *s = bpf_map_lookup_elem(&scratch, &slot);
-	struct lw_hostent h;
-	__u64 p;
-	__u8 a[16];
-	int i;
-
-	if (!s)
-		return 0;
-	s->n_addrs = 0;
-	if (!he || bpf_probe_read_user(&h, sizeof(h), (const void *)he))
-		return 0;
-	if (!h.h_addr_list || !((h.h_addrtype == LW_AF_INET && h.h_length == 4) ||
-				(h.h_addrtype == LW_AF_INET6 && h.h_length == 16)))
-		return 0;
-	for (i = 0; i < LW_LIBC_MAX_ADDRS; i++) {
-		if (bpf_probe_read_user(&p, sizeof(p), (const void *)(h.h_addr_list + i * 8)) || !p)
-			break;
-		if (h.h_length == 4) {
-			if (bpf_probe_read_user(a, 4, (const void *)p))
-				break;
-			libc_add_addr(s, a, true);
-		} else {
-			if (bpf_probe_read_user(a, 16, (const void *)p))
-				break;
-			libc_add_addr(s, a, false);
-		}
-	}
-	return s->n_addrs;
 }

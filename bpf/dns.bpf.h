@@ -15,6 +15,7 @@
 #define __LW_DNS_BPF_H
 
 #include <bpf/bpf_endian.h>
+#include "addr.bpf.h"
 #include "maps.bpf.h"
 #include "proc.bpf.h"
 #include "taint.bpf.h"
@@ -66,32 +67,25 @@ extern int dns_one_answer(__u32 slot, __u32 type, __u32 rdlen, __u32 off);
  * lowercase wire form in name[], zero padded. Its wire length, or -1 for
  * an empty label, a label over 63 bytes or a name over 255. */
 extern int dns_text_to_wire(__u32 slot, __u32 len);
-/* Collect the distinct addresses of a struct addrinfo list (user memory)
- * or of a struct hostent's h_addr_list into msg[LIBC_ADDRS_OFF...],
- * v4-mapped; how many (at most LW_LIBC_MAX_ADDRS). */
-extern int libc_walk_addrinfo(__u32 slot, __u64 ai);
-extern int libc_walk_hostent(__u32 slot, __u64 he);
-/* The libc scratch layout: name text, then the addresses. */
-#define LIBC_ADDRS_OFF LW_LIBC_NAME_MAX
 
 static __always_inline __u16 dns_u16(const struct lw_scratch *s, __u32 off)
 {
 	return ((__u16)s->msg[off & MSG_MASK] << 8) | s->msg[(off + 1) & MSG_MASK];
 }
 
-/* Queries for these families open a follow-on window by themselves: the
- * names have no legitimate production use (README, Configuration: the families). */
-static __always_inline bool family_suspicious(__u8 family)
-{
-	return family == LW_FAMILY_NXDOMAIN || family == LW_FAMILY_IANA;
-}
-
-/* Does an answer address break its family's rule? (The userspace policy
- * has the same rules: policy_answer_violates().) */
+/*
+ * Does an answer address break its family's rule? The rules of userspace's
+ * policy_answer_violates() but one: for `fixed` (ipv4only.arpa) only an A
+ * record is judged here, and every AAAA passes, where userspace flags a
+ * global AAAA outside the DNS64 prefix 64:ff9b::/96. Such an answer is
+ * global, so it is in the answer set (and refused by --enforce) either
+ * way; the kernel only does not open its own follow-on window for it.
+ * Userspace re-parses every reserved response, so the report still has
+ * the answer verdict and opens its window.
+ */
 static __always_inline bool answer_violates(__u8 family, const __u8 addr[16], __u8 kind)
 {
-	bool v4 = ((const __u32 *)addr)[0] == 0 && ((const __u32 *)addr)[1] == 0 &&
-		  ((const __u32 *)addr)[2] == bpf_htonl(0xffff);
+	bool v4 = is_v4mapped(addr);
 
 	switch (family) {
 	case LW_FAMILY_NXDOMAIN:
@@ -190,7 +184,7 @@ static __always_inline void dns_on_query(struct dns_ctx *c, const struct lw_sock
 		return;
 
 	stat_inc(LW_STAT_DNS_QUERIES);
-	suspicious = family_suspicious(m.family);
+	suspicious = lw_family_suspicious(m.family);
 	created = taint_mark(&owner->id, suspicious);
 
 	pk.cookie = c->cookie;

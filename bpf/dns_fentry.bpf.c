@@ -8,11 +8,13 @@
  * the same shared DNS logic (dns.bpf.h) in the same scratch slots.
  *
  * Every program here is compiled into the object with autoload off (the
- * "?" sections; see userspace/sensor.c): the loader turns them on, and the skb programs off,
- * only when a probe fentry program loads on the running kernel. Needs
- * bpf_get_func_ret (v5.17), bpf_sk_storage_get on BTF sockets (v5.11),
- * bpf_get_socket_cookie on BTF sockets (v5.12) and iov_iter.iter_type
- * (v5.14); a kernel without them fails the load and keeps skb.
+ * "?" sections). The loader (userspace/sensor.c, backend_order()) turns
+ * them on, and the skb programs off, for --dns-capture=fentry, and for
+ * `auto` (the default) whenever a probe fentry program loads and attaches
+ * on the running kernel; `auto` keeps skb when the probe is refused, or
+ * when this object then fails to load. Needs bpf_get_func_ret (v5.17),
+ * bpf_sk_storage_get on BTF sockets (v5.11), bpf_get_socket_cookie on BTF
+ * sockets (v5.12) and iov_iter.iter_type (v5.14).
  *
  * DNS over TCP: fentry on tcp_sendmsg and fentry+fexit on tcp_recvmsg
  * (IPv4 and IPv6 sockets share them). Every other TCP socket leaves after
@@ -38,12 +40,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
+#include "addr.bpf.h"
 #include "dns.bpf.h"
 #include "dest.bpf.h"
-
-#define DNS_PORT 53
-#define LW_AF_INET 2
-#define LW_AF_INET6 10
 
 /*
  * commit de4f5fed3f23 ("iov_iter: add iter_iovec() helper", v6.4) and its
@@ -99,23 +98,19 @@ static __always_inline int msg_user_buf(struct msghdr *msg, struct recv_buf *b)
 	return 0;
 }
 
-static __always_inline void v4mapped(__u8 out[16], __be32 ip4)
-{
-	__builtin_memset(out, 0, 10);
-	out[10] = 0xff;
-	out[11] = 0xff;
-	__builtin_memcpy(&out[12], &ip4, 4);
-}
-
 /* The socket's connected peer (v4-mapped for IPv4) and its port. */
 static __always_inline __u16 sk_peer(struct sock *sk, __u8 peer[16])
 {
+	__be32 ip4;
+
 	/* 16 bytes: peer is a pointer here, so BPF_CORE_READ_INTO's
 	 * sizeof(*peer) would read one. */
-	if (BPF_CORE_READ(sk, __sk_common.skc_family) == LW_AF_INET6)
+	if (BPF_CORE_READ(sk, __sk_common.skc_family) == LW_AF_INET6) {
 		bpf_core_read(peer, 16, &sk->__sk_common.skc_v6_daddr);
-	else
-		v4mapped(peer, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+	} else {
+		ip4 = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		v4mapped(peer, &ip4);
+	}
 	return bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 }
 
@@ -136,7 +131,7 @@ static __always_inline __u16 msg_peer(struct sock *sk, struct msghdr *msg, __u8 
 		if (family == LW_AF_INET) {
 			if (bpf_probe_read_kernel(&sa4, sizeof(sa4), name))
 				return 0;
-			v4mapped(peer, sa4.sin_addr.s_addr);
+			v4mapped(peer, &sa4.sin_addr.s_addr);
 			return bpf_ntohs(sa4.sin_port);
 		}
 		if (family == LW_AF_INET6 && namelen >= (int)sizeof(sa6)) {
@@ -148,12 +143,6 @@ static __always_inline __u16 msg_peer(struct sock *sk, struct msghdr *msg, __u8 
 		return 0;
 	}
 	return sk_peer(sk, peer);
-}
-
-static __always_inline bool is_v4mapped(const __u8 a[16])
-{
-	return ((const __u32 *)a)[0] == 0 && ((const __u32 *)a)[1] == 0 &&
-	       ((const __u32 *)a)[2] == bpf_htonl(0xffff);
 }
 
 /* Copy n bytes of the user buffer into scratch slot and fill c. */
@@ -192,7 +181,7 @@ static __always_inline void on_send(struct sock *sk, struct msghdr *msg, __u64 l
 	 * owner (not armed, not DNS) and a remote port other than 53 leaves
 	 * after one lookup and two direct loads, before any helper call. */
 	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
-	if (!owner && !msg->msg_name && sk->__sk_common.skc_dport != bpf_htons(DNS_PORT))
+	if (!owner && !msg->msg_name && sk->__sk_common.skc_dport != bpf_htons(LW_DNS_PORT))
 		return;
 	if (!proc_in_scope()) /* these hooks are host-wide */
 		return;
@@ -205,19 +194,13 @@ static __always_inline void on_send(struct sock *sk, struct msghdr *msg, __u64 l
 		dest_check(owner->udp_dst, owner->udp_dport, IPPROTO_UDP);
 		return;
 	}
-	if (port != DNS_PORT)
+	if (port != LW_DNS_PORT)
 		return;
-	if (!owner) {
-		owner = bpf_sk_storage_get(&sock_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-		if (!owner) {
-			stat_inc(LW_STAT_SKSTORAGE_FAIL);
-			return;
-		}
-	}
-	if (!(owner->flags & LW_SOCK_DNS)) {
-		proc_fill_owner(owner);
-		owner->flags |= LW_SOCK_DNS;
-	}
+	if (!owner)
+		owner = proc_sock_owner_create(sk);
+	if (!owner)
+		return;
+	proc_own_dns_socket(owner);
 	if (msg_user_buf(msg, &b))
 		return;
 	if (b.len > len)
@@ -273,7 +256,7 @@ static __always_inline void on_recv_exit(struct sock *sk, struct msghdr *msg, lo
 	if (!owner || !(owner->flags & LW_SOCK_DNS))
 		return;
 	port = msg_peer(sk, msg, peer, true);
-	if (port != DNS_PORT)
+	if (port != LW_DNS_PORT)
 		return;
 	if (load_user_dns(base, (long)n, ret, SCRATCH_INGRESS, &c, IPPROTO_UDP))
 		return;
@@ -300,7 +283,7 @@ static __always_inline struct lw_sock_owner *tcp_dns_owner(struct sock *sk)
 {
 	struct lw_sock_owner *owner;
 
-	if (sk->__sk_common.skc_dport != bpf_htons(DNS_PORT))
+	if (sk->__sk_common.skc_dport != bpf_htons(LW_DNS_PORT))
 		return NULL;
 	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
 	return owner && (owner->flags & LW_SOCK_DNS) ? owner : NULL;

@@ -19,8 +19,6 @@
 #include "dest.bpf.h"
 #include "payload.bpf.h"
 
-#define DNS_PORT 53
-
 /* The socket's remote port. A 4-byte load: 5.8 kernels only allow that
  * width, newer ones keep allowing it (the port is in the low 16 bits), see
  * commit 4421a582718a ("bpf: Make dst_port field in struct bpf_sock 16-bit"). */
@@ -65,7 +63,7 @@ int lw_dns_egress(struct __sk_buff *skb)
 		return 1;
 	}
 	if (proto == IPPROTO_TCP) {
-		if (sk_dst_port(sk) != DNS_PORT) {
+		if (sk_dst_port(sk) != LW_DNS_PORT) {
 			/* --payload: a constant; off, the branch is gone */
 			if (cfg_payload != LW_PAYLOAD_OFF && payload_class(sk_dst_port(sk)))
 				return payload_tcp_egress(skb, sk);
@@ -74,7 +72,7 @@ int lw_dns_egress(struct __sk_buff *skb)
 		owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
 	} else if (proto == IPPROTO_UDP) {
 		owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
-		if (!owner && sk_dst_port(sk) != DNS_PORT)
+		if (!owner && sk_dst_port(sk) != LW_DNS_PORT)
 			return 1;
 		if (owner && (owner->flags & LW_SOCK_UDP_PENDING))
 			return udp_first_datagram(owner);
@@ -82,7 +80,7 @@ int lw_dns_egress(struct __sk_buff *skb)
 		return 1;
 	}
 
-	if (skb_parse_l4(skb, &u, proto) || u.dport != DNS_PORT)
+	if (skb_parse_l4(skb, &u, proto) || u.dport != LW_DNS_PORT)
 		return 1;
 	if (!owner) {
 		/* A socket connected to :53 before we attached: its owner is
@@ -113,7 +111,7 @@ int lw_dns_ingress(struct __sk_buff *skb)
 		return 1;
 	proto = sk->protocol;
 	if (proto == IPPROTO_TCP) {
-		if (sk_dst_port(sk) != DNS_PORT)
+		if (sk_dst_port(sk) != LW_DNS_PORT)
 			return 1;
 	} else if (proto != IPPROTO_UDP) {
 		return 1;
@@ -121,7 +119,7 @@ int lw_dns_ingress(struct __sk_buff *skb)
 	owner = bpf_sk_storage_get(&sock_owner, sk, 0, 0);
 	if (!owner || !(owner->flags & LW_SOCK_DNS))
 		return 1;
-	if (skb_parse_l4(skb, &u, proto) || u.sport != DNS_PORT)
+	if (skb_parse_l4(skb, &u, proto) || u.sport != LW_DNS_PORT)
 		return 1;
 	skb_dns_response(skb, &u, bpf_get_socket_cookie(skb), owner);
 	return 1;

@@ -9,6 +9,7 @@
 #define __LW_DNS_SKB_BPF_H
 
 #include <bpf/bpf_endian.h>
+#include "addr.bpf.h"
 #include "dns.bpf.h"
 
 #define ETH_P_IP_BE 0x0008   /* bpf_htons(ETH_P_IP) */
@@ -52,10 +53,8 @@ static __always_inline int skb_parse_l4(struct __sk_buff *skb, struct skb_l4 *u,
 		if (off < 20)
 			return -1;
 		ip_len = ((__u32)hdr[2] << 8) | hdr[3];
-		u->saddr[10] = u->saddr[11] = 0xff;
-		u->daddr[10] = u->daddr[11] = 0xff;
-		__builtin_memcpy(&u->saddr[12], &hdr[12], 4);
-		__builtin_memcpy(&u->daddr[12], &hdr[16], 4);
+		v4mapped(u->saddr, &hdr[12]);
+		v4mapped(u->daddr, &hdr[16]);
 	} else if (skb->protocol == ETH_P_IPV6_BE) {
 		if (bpf_skb_load_bytes(skb, 0, hdr, 40))
 			return -1;

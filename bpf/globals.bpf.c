@@ -33,7 +33,7 @@ __u8 cfg_suffix_len[128] = { [0 ... 127] = 1 };
  * per-CPU caches of address classes hold entries of one generation. */
 __u32 cfg_policy_gen = 1;
 
-/* `daemon`: every process under attach_cgroup is watched; `run`: only
+/* `daemon`: every process under watched_cgroup is watched; `run`: only
  * those in the watched map (proc.bpf.h). */
 const volatile bool cfg_watch_all = true;
 

@@ -14,6 +14,18 @@
 
 #include "dns.bpf.h"
 
+/* The libc scratch layout: name text, then the addresses. */
+#define LIBC_ADDRS_OFF LW_LIBC_NAME_MAX
+
+/*
+ * Defined once in libc.bpf.c as global functions, for the reason the DNS
+ * walkers are (dns.bpf.h). Collect the distinct addresses of a struct
+ * addrinfo list (user memory) or of a struct hostent's h_addr_list into
+ * msg[LIBC_ADDRS_OFF...], v4-mapped; how many (at most LW_LIBC_MAX_ADDRS).
+ */
+extern int libc_walk_addrinfo(__u32 slot, __u64 ai);
+extern int libc_walk_hostent(__u32 slot, __u64 he);
+
 /* A resolver function was entered: remember its arguments. A thread
  * already inside one (a lower stack pointer: gethostbyname() calls
  * gethostbyname_r() in both glibc and musl) only counts the nesting; an
@@ -113,7 +125,7 @@ static __always_inline void libc_lookup_done(const struct lw_libc_call *call, lo
 		suffix_id = (__u32)hit;
 		family = (__u8)(hit >> 32);
 		flags = LW_DNS_RESERVED;
-		if (family_suspicious(family))
+		if (lw_family_suspicious(family))
 			flags |= LW_DNS_SUSPICIOUS;
 	}
 

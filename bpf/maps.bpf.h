@@ -119,15 +119,16 @@ struct {
 	__type(value, struct lw_libc_call);
 } libc_calls SEC(".maps") __weak;
 
-/* The cgroup the cgroup hooks are attached to (slot 0). The uprobes and
- * fentry hooks are host-wide: for `daemon` they act only for tasks under
- * it, as the cgroup hooks do. */
+/* The cgroup `daemon` watches (slot 0): the one its cgroup hooks are
+ * attached to, which scopes them by itself. The host-wide hooks (uprobes,
+ * fentry) check it through proc_in_scope(). `run` fills it too but scopes
+ * by the watched map below. */
 struct {
 	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
-} attach_cgroup SEC(".maps") __weak;
+} watched_cgroup SEC(".maps") __weak;
 
 /* run: the watched processes, by tgid (proc.bpf.h). Plain hash: a full
  * map is counted (a process not watched is a blind spot). Entries go at
@@ -171,7 +172,7 @@ extern const volatile bool cfg_enforce;		/* set before load */
 extern __u64 cfg_window_ns;			/* the follow-on window */
 extern __u8 cfg_suffix_len[128];		/* lengths of reserved suffixes */
 extern __u32 cfg_policy_gen;			/* bumped on each addr_class refill */
-extern const volatile bool cfg_watch_all;	/* daemon: every process under attach_cgroup */
+extern const volatile bool cfg_watch_all;	/* daemon: every process under watched_cgroup */
 extern const volatile bool cfg_follow_engines;	/* run: adopt what engine shims fork */
 extern const volatile bool cfg_v1_memory;	/* a v1 hierarchy has the memory controller */
 extern const volatile __u32 cfg_pidns_ino;	/* leakwatch's pid namespace, 0: the initial one */

@@ -151,6 +151,28 @@ static __always_inline void proc_fill_owner(struct lw_sock_owner *owner)
 	proc_fill_owner_rest(owner);
 }
 
+/* The owner record of socket sk (a BTF or a bpf_sock pointer), created
+ * empty when it has none. NULL, counted, when sk_storage refuses. */
+static __always_inline struct lw_sock_owner *proc_sock_owner_create(void *sk)
+{
+	struct lw_sock_owner *owner;
+
+	owner = bpf_sk_storage_get(&sock_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!owner)
+		stat_inc(LW_STAT_SKSTORAGE_FAIL);
+	return owner;
+}
+
+/* The socket talks DNS: mark it, owned by the current process unless it
+ * already was a DNS socket (then its first owner stays). */
+static __always_inline void proc_own_dns_socket(struct lw_sock_owner *owner)
+{
+	if (owner->flags & LW_SOCK_DNS)
+		return;
+	proc_fill_owner(owner);
+	owner->flags |= LW_SOCK_DNS;
+}
+
 /*
  * Is the current process watched? For the cgroup hooks, which are already
  * scoped by where they are attached: `daemon` watches everything there;
@@ -167,12 +189,13 @@ static __always_inline bool proc_watched(void)
 	return bpf_map_lookup_elem(&watched, &tgid) != NULL;
 }
 
-/* The same for host-wide hooks (uprobes, fentry): for `daemon`, only tasks
- * under the cgroup the cgroup hooks are attached to. */
+/* The same for the host-wide hooks (uprobes, fentry), their one scope
+ * check: for `daemon`, only tasks under watched_cgroup, the cgroup its
+ * cgroup hooks are attached to; for `run`, the watched map. */
 static __always_inline bool proc_in_scope(void)
 {
 	if (cfg_watch_all)
-		return bpf_current_task_under_cgroup(&attach_cgroup, 0) == 1;
+		return bpf_current_task_under_cgroup(&watched_cgroup, 0) == 1;
 	return proc_watched();
 }
 

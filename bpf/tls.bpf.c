@@ -19,10 +19,8 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "addr.bpf.h"
 #include "payload.bpf.h"
-
-#define LW_AF_INET 2
-#define LW_AF_INET6 10
 
 /* Emit the pending tokens of a thread for destination addr:port. */
 static __always_inline void tls_flush(struct lw_tls_pending *p, const __u8 addr[16], __u16 port,
@@ -118,8 +116,7 @@ static __always_inline bool sock_peer(struct sock *sk, __u8 addr[16], __u16 *por
 	*port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (family == LW_AF_INET) {
 		v4 = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-		addr[10] = addr[11] = 0xff;
-		__builtin_memcpy(&addr[12], &v4, 4);
+		v4mapped(addr, &v4);
 		return true;
 	}
 	if (family == LW_AF_INET6) {

@@ -13,7 +13,8 @@
 #define __LEAKWATCH_H
 
 #ifndef __bpf__
-#include <linux/types.h> /* BPF code gets the __u* types from vmlinux.h */
+#include <linux/types.h> /* BPF code gets the __u* types and bool from vmlinux.h */
+#include <stdbool.h>
 #endif
 
 #define LW_COMM_LEN 16
@@ -22,6 +23,7 @@
 #define LW_DNS_CAPTURE 512    /* DNS payload bytes copied per event */
 #define LW_DNS_MAX_ANSWERS 16 /* answer RRs the kernel walks */
 #define LW_DNS_MAX_LABELS 128 /* labels the kernel walks per name */
+#define LW_DNS_PORT 53	      /* DNS, over UDP and TCP, for both halves */
 
 /* Map sizes; the loader may override them from the config. */
 #define LW_TAINT_ENTRIES 16384
@@ -44,6 +46,14 @@ enum lw_family {
 	LW_FAMILY_DDR,	    /* resolver.arpa: global SVCB answers are fine */
 	LW_FAMILY_MAX,
 };
+
+/* A query for these families opens a follow-on window by itself: the names
+ * have no legitimate production use (README, Configuration: the families).
+ * One rule for the kernel's taint and userspace's verdict. */
+static inline bool lw_family_suspicious(__u8 family)
+{
+	return family == LW_FAMILY_NXDOMAIN || family == LW_FAMILY_IANA;
+}
 
 /* Value of the addr_class LPM trie, filled from the policy. */
 enum lw_addr_kind {

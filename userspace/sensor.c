@@ -706,7 +706,7 @@ int sensor_attach(struct sensor *s, int cgroup_fd)
 
 	/* The host-wide hooks (uprobes, fentry) act only in scope: for
 	 * `daemon`, under the cgroup the cgroup hooks hang off. */
-	if (bpf_map_update_elem(bpf_map__fd(k->maps.attach_cgroup), &key, &cgroup_fd, BPF_ANY))
+	if (bpf_map_update_elem(bpf_map__fd(k->maps.watched_cgroup), &key, &cgroup_fd, BPF_ANY))
 		return fail(s, -errno, "cannot scope the host-wide hooks to the cgroup: %s",
 			    strerror(errno));
 	err = attach_one(s, k->progs.lw_process_exit, -1);

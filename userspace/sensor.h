@@ -65,9 +65,10 @@ int sensor_probe(struct sensor *s, const struct sensor_opts *opts);
  * -errno (EPERM on kernels that refuse trampolines). */
 int sensor_probe_fentry(const char *btf_path);
 /* Open and load the BPF object, with the DNS backend opts->dns_capture
- * names; "auto" takes fentry when the probe allows it (with --enforce, the
- * skb egress program too, for connected UDP sockets' first datagram) and
- * falls back to the other if the first fails to load. dns_why says why. */
+ * names. "auto" runs sensor_probe_fentry(): when the kernel allows fentry
+ * it tries fentry (with --enforce, the skb egress program too, for
+ * connected UDP sockets' first datagram), then skb if that fails to load;
+ * when it refuses, skb alone. dns_why says which and why. */
 int sensor_load(struct sensor *s, const struct sensor_opts *opts);
 /* (Re)fill the reserved-suffix and address-class maps from the policy and
  * set the follow-on window. Safe to call again on a loaded sensor. */

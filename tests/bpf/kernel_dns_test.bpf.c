@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * Test programs for BPF_PROG_TEST_RUN: the real packet parser and DNS logic
- * (bpf/dns_skb.bpf.h, linked with bpf/dns.bpf.c) without the socket checks
- * of the production hooks, which a test run's dummy socket cannot pass.
+ * (bpf/dns_skb.bpf.h, linked with bpf/dns.bpf.c and bpf/libc.bpf.c)
+ * without the socket checks of the production hooks, which a test run's
+ * dummy socket cannot pass.
  * The socket cookie is fixed so a query and its response join.
  */
 #include "vmlinux.h"
@@ -32,7 +33,7 @@ int test_query(struct __sk_buff *skb)
 	struct lw_sock_owner owner = {};
 	struct skb_l4 u;
 
-	if (skb_parse_udp(skb, &u) || u.dport != 53)
+	if (skb_parse_udp(skb, &u) || u.dport != LW_DNS_PORT)
 		return 1;
 	test_owner(&owner);
 	skb_dns_query(skb, &u, TEST_COOKIE, &owner);
@@ -45,7 +46,7 @@ int test_response(struct __sk_buff *skb)
 	struct lw_sock_owner owner = {};
 	struct skb_l4 u;
 
-	if (skb_parse_udp(skb, &u) || u.sport != 53)
+	if (skb_parse_udp(skb, &u) || u.sport != LW_DNS_PORT)
 		return 1;
 	test_owner(&owner);
 	skb_dns_response(skb, &u, TEST_COOKIE, &owner);
@@ -60,7 +61,7 @@ int test_tcp_query(struct __sk_buff *skb)
 	struct lw_sock_owner owner = {};
 	struct skb_l4 u;
 
-	if (skb_parse_l4(skb, &u, IPPROTO_TCP) || u.dport != 53)
+	if (skb_parse_l4(skb, &u, IPPROTO_TCP) || u.dport != LW_DNS_PORT)
 		return 1;
 	test_owner(&owner);
 	skb_dns_query(skb, &u, TEST_COOKIE, &owner);
@@ -73,7 +74,7 @@ int test_tcp_response(struct __sk_buff *skb)
 	struct lw_sock_owner owner = {};
 	struct skb_l4 u;
 
-	if (skb_parse_l4(skb, &u, IPPROTO_TCP) || u.sport != 53)
+	if (skb_parse_l4(skb, &u, IPPROTO_TCP) || u.sport != LW_DNS_PORT)
 		return 1;
 	test_owner(&owner);
 	skb_dns_response(skb, &u, TEST_COOKIE, &owner);

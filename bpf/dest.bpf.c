@@ -12,18 +12,9 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include "addr.bpf.h"
 #include "dest.bpf.h"
 #include "payload.bpf.h"
-
-#define DNS_PORT 53
-
-static __always_inline void addr4_mapped(__u32 ip4, __u8 out[16])
-{
-	__builtin_memset(out, 0, 10);
-	out[10] = 0xff;
-	out[11] = 0xff;
-	__builtin_memcpy(&out[12], &ip4, 4);
-}
 
 /* Each ctx field read must be a constant offset from ctx itself. */
 #define ADDR6_COPY(ctx, out)                                                                       \
@@ -40,15 +31,9 @@ static __always_inline void mark_dns_socket(struct bpf_sock_addr *ctx)
 
 	if (!proc_watched())
 		return;
-	owner = bpf_sk_storage_get(&sock_owner, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!owner) {
-		stat_inc(LW_STAT_SKSTORAGE_FAIL);
-		return;
-	}
-	if (owner->flags & LW_SOCK_DNS)
-		return;
-	proc_fill_owner(owner);
-	owner->flags |= LW_SOCK_DNS;
+	owner = proc_sock_owner_create(ctx->sk);
+	if (owner)
+		proc_own_dns_socket(owner);
 }
 
 /*
@@ -66,11 +51,9 @@ static __always_inline void arm_udp_socket(struct bpf_sock_addr *ctx, const __u8
 
 	if (!dest_lookup(tgid, addr, &t, &a) || !proc_watched())
 		return;
-	owner = bpf_sk_storage_get(&sock_owner, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!owner) {
-		stat_inc(LW_STAT_SKSTORAGE_FAIL);
+	owner = proc_sock_owner_create(ctx->sk);
+	if (!owner)
 		return;
-	}
 	proc_fill_owner(owner);
 	__builtin_memcpy(owner->udp_dst, addr, 16);
 	owner->udp_dport = port;
@@ -82,13 +65,13 @@ static __always_inline int on_connect(struct bpf_sock_addr *ctx, const __u8 addr
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
 
 	if (ctx->type == SOCK_DGRAM) {
-		if (port == DNS_PORT)
+		if (port == LW_DNS_PORT)
 			mark_dns_socket(ctx);
 		else
 			arm_udp_socket(ctx, addr, port);
 		return 1;
 	}
-	if (port == DNS_PORT) {
+	if (port == LW_DNS_PORT) {
 		mark_dns_socket(ctx);
 		return 1;
 	}
@@ -100,7 +83,7 @@ static __always_inline int on_sendmsg(struct bpf_sock_addr *ctx, const __u8 addr
 {
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
 
-	if (port == DNS_PORT) {
+	if (port == LW_DNS_PORT) {
 		mark_dns_socket(ctx);
 		return 1;
 	}
@@ -110,9 +93,10 @@ static __always_inline int on_sendmsg(struct bpf_sock_addr *ctx, const __u8 addr
 SEC("cgroup/connect4")
 int lw_connect4(struct bpf_sock_addr *ctx)
 {
+	__u32 ip4 = ctx->user_ip4;
 	__u8 addr[16];
 
-	addr4_mapped(ctx->user_ip4, addr);
+	v4mapped(addr, &ip4);
 	return on_connect(ctx, addr);
 }
 
@@ -130,9 +114,10 @@ int lw_connect6(struct bpf_sock_addr *ctx)
 SEC("cgroup/sendmsg4")
 int lw_sendmsg4(struct bpf_sock_addr *ctx)
 {
+	__u32 ip4 = ctx->user_ip4;
 	__u8 addr[16];
 
-	addr4_mapped(ctx->user_ip4, addr);
+	v4mapped(addr, &ip4);
 	return on_sendmsg(ctx, addr);
 }
 
