@@ -229,13 +229,6 @@ static void *grow(struct verdict_engine *eng, void **arr, size_t *n, size_t *cap
 	return slot;
 }
 
-/* A lookup of these families opens a follow-on window (the kernel's rule:
- * headers/leakwatch.h is to hold the one definition both halves share). */
-static bool family_suspicious(uint8_t family)
-{
-	return family == LW_FAMILY_NXDOMAIN || family == LW_FAMILY_IANA;
-}
-
 /* Families whose names must stay off public DNS (the `resolver` verdict). */
 static bool family_stays_local(uint8_t family)
 {
@@ -503,7 +496,7 @@ static void on_query(struct verdict_engine *eng, struct watched_proc *p,
 	set_str(eng, &n->suffix, sfx->name);
 	n->family = sfx->family;
 	memcpy(n->resolver, peer_text(eng, e->peer, e->peer_port), sizeof(n->resolver));
-	if (family_suspicious(sfx->family))
+	if (lw_family_suspicious(sfx->family)) /* opens a window, as in the kernel */
 		open_window(eng, p, text, sfx->family, e->hdr.time_ns, n->allowed);
 
 	if (!addr_is_leak_target(eng, e->peer)) {
@@ -832,7 +825,7 @@ static void on_libc(struct verdict_engine *eng, struct watched_proc *p,
 	n->allowed = policy_name_allowed(eng->policy, text);
 	set_str(eng, &n->suffix, sfx->name);
 	n->family = sfx->family;
-	if (family_suspicious(sfx->family))
+	if (lw_family_suspicious(sfx->family)) /* opens a window, as in the kernel */
 		open_window(eng, p, text, sfx->family, e->hdr.time_ns, n->allowed);
 	fold_answers(eng, p, n, sfx, text, (const uint8_t(*)[16])addrs, k, e->hdr.time_ns);
 	local_lookup(eng, p, text, e->hdr.time_ns);
