@@ -269,7 +269,7 @@ int proc_read(pid_t pid, uint64_t start_ns, struct proc_info *info)
 	    again.start_ticks != st.start_ticks)
 		goto gone;
 
-	cgroup_parse_file(cgroups, info);
+	proc_parse_cgroup(cgroups, info);
 	return 0;
 gone:
 	clear_all_but_pid(info, pid);
@@ -355,7 +355,7 @@ static bool try_line(const struct cg_line *l, struct proc_info *info)
 
 #define CG_LINES_MAX 32
 
-void cgroup_parse_file(const char *text, struct proc_info *info)
+void proc_parse_cgroup(const char *text, struct proc_info *info)
 {
 	struct cg_line lines[CG_LINES_MAX], *v2 = NULL, *best = NULL;
 	const char *line, *nl;

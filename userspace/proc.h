@@ -62,7 +62,7 @@ int proc_read(pid_t pid, uint64_t start_ns, struct proc_info *info);
  * host), from the v1 lines: name=systemd first, then memory, then any
  * other, in file order. info->cgroup_source says which line gave it.
  */
-void cgroup_parse_file(const char *text, struct proc_info *info);
+void proc_parse_cgroup(const char *text, struct proc_info *info);
 
 /* Does info carry a container or pod identity? */
 bool proc_has_identity(const struct proc_info *info);

@@ -320,9 +320,9 @@ uint64_t summary_events_lost(const struct summary *s)
 	for (i = 0; i < LW_STAT_MAX; i++)
 		if (LW_STAT_LOST_MASK & (1u << i))
 			lost += s->lost[i];
-	if (s->tstats)
-		lost += s->tstats->bad_events + verdict_stats_oom(s->tstats) +
-			s->tstats->procs.table_full;
+	if (s->engine_stats)
+		lost += s->engine_stats->bad_events + verdict_stats_oom(s->engine_stats) +
+			s->engine_stats->procs.table_full;
 	return lost;
 }
 
@@ -397,16 +397,16 @@ static int counters_json(struct json *j, int fd, const char *type, const struct 
 	for (i = 0; i < LW_STAT_MAX; i++)
 		json_kv_uint(j, stat_name(i), s->lost[i]);
 	json_object_end(j);
-	if (s->tstats) {
+	if (s->engine_stats) {
 		json_key(j, "userspace");
 		json_object_begin(j);
-		json_kv_uint(j, "events", s->tstats->events);
-		json_kv_uint(j, "bad_events", s->tstats->bad_events);
-		json_kv_uint(j, "dns_unparsed", s->tstats->dns_unparsed);
-		json_kv_uint(j, "dns_malformed_names", s->tstats->dns_malformed_names);
-		json_kv_uint(j, "out_of_memory", verdict_stats_oom(s->tstats));
-		json_kv_uint(j, "process_table_full", s->tstats->procs.table_full);
-		json_kv_uint(j, "cgroup_unresolved", s->tstats->procs.cgroup_unresolved);
+		json_kv_uint(j, "events", s->engine_stats->events);
+		json_kv_uint(j, "bad_events", s->engine_stats->bad_events);
+		json_kv_uint(j, "dns_unparsed", s->engine_stats->dns_unparsed);
+		json_kv_uint(j, "dns_malformed_names", s->engine_stats->dns_malformed_names);
+		json_kv_uint(j, "out_of_memory", verdict_stats_oom(s->engine_stats));
+		json_kv_uint(j, "process_table_full", s->engine_stats->procs.table_full);
+		json_kv_uint(j, "cgroup_unresolved", s->engine_stats->procs.cgroup_unresolved);
 		json_object_end(j);
 	}
 	json_object_end(j);

@@ -36,7 +36,7 @@ struct summary {
 	unsigned long processes;    /* reports written */
 	unsigned long leaks;	    /* of which with a verdict */
 	uint64_t lost[LW_STAT_MAX]; /* kernel counters */
-	const struct verdict_stats *tstats;
+	const struct verdict_stats *engine_stats;
 	const char *dns_capture;
 	uint64_t ktime_offset_ns;	 /* realtime - monotonic */
 	const struct watch_stats *watch; /* run only, else NULL */

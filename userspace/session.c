@@ -435,7 +435,7 @@ void session_summary(struct session *s, struct summary *sum)
 	sum->processes = s->reports;
 	sum->leaks = s->leaks;
 	sensor_read_stats(&s->sensor, sum->lost);
-	sum->tstats = verdict_engine_stats(s->engine);
+	sum->engine_stats = verdict_engine_stats(s->engine);
 	sum->dns_capture = s->sensor.dns_capture;
 	s->watch.run = s->opts.run_scope;
 	sum->watch = &s->watch;

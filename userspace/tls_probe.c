@@ -7,7 +7,8 @@
  * write twice). Found as the libc probes find C libraries: the well-known
  * paths, then every process's maps, each file opened through
  * /proc/PID/map_files (a container's libssl is its own file), told apart
- * by device and inode; a rescan looks at new processes only.
+ * by device and inode. Unlike the libc probes, a rescan reads every
+ * process's maps again; only a library not yet attached is attached.
  */
 #include <errno.h>
 #include <fnmatch.h>

@@ -282,7 +282,7 @@ static void check_cgfile(const struct cgfile *c)
 	struct proc_info info;
 
 	memset(&info, 0x5a, sizeof(info));
-	cgroup_parse_file(c->text, &info);
+	proc_parse_cgroup(c->text, &info);
 	ASSERT_STREQ(info.cgroup, c->cgroup, c->what);
 	ASSERT_STREQ(info.cgroup_source, c->source, c->what);
 	ASSERT_STREQ(info.container_id, c->container_id, c->what);
@@ -391,7 +391,7 @@ static void test_cgroup_file_hostile(void)
 	for (i = 0; i < 200; i++)
 		off += (size_t)snprintf(big + off, (1 << 16) - off, "c%zu,", i);
 	snprintf(big + off, (1 << 16) - off, "memory:/docker/" ID64 "\n");
-	cgroup_parse_file(big, &info);
+	proc_parse_cgroup(big, &info);
 	ASSERT_STREQ(info.container_id, ID64, "long controller list");
 	ASSERT_TRUE(strlen(info.cgroup_source) < sizeof(info.cgroup_source), "source cut");
 	ASSERT_TRUE(!strncmp(info.cgroup_source, "v1:c0,c1,", 9), "source prefix");
@@ -401,7 +401,7 @@ static void test_cgroup_file_hostile(void)
 	for (i = 0; i < 100; i++)
 		off += (size_t)snprintf(big + off, (1 << 16) - off, "%zu:pids:/\n", i + 1);
 	snprintf(big + off, (1 << 16) - off, "200:memory:/docker/" ID64 "\n");
-	cgroup_parse_file(big, &info);
+	proc_parse_cgroup(big, &info);
 	ASSERT_STREQ(info.container_id, "", "line past the limit ignored");
 	ASSERT_STREQ(info.cgroup_source, "v1:pids", "many lines: source");
 
@@ -409,7 +409,7 @@ static void test_cgroup_file_hostile(void)
 	for (i = 0; i < 60000; i++)
 		big[i] = ":\n/0123456789abcdefdockerpods,=name"[rand() % 36];
 	big[i] = '\0';
-	cgroup_parse_file(big, &info);
+	proc_parse_cgroup(big, &info);
 	ASSERT_TRUE(strlen(info.cgroup_source) < sizeof(info.cgroup_source), "random source");
 	ASSERT_TRUE(strlen(info.container_id) <= 64, "random id");
 	free(big);
