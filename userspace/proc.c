@@ -76,8 +76,14 @@ struct stat_fields {
 	char comm[16 + 1];
 	char state;
 	pid_t ppid;
+	unsigned int flags; /* the task's PF_* flags */
 	uint64_t start_ticks;
 };
+
+/* include/linux/sched.h: set at the start of do_exit(), before the task
+ * drops its mm (exe and cmdline read empty from then on) and long before
+ * it is a zombie. */
+#define PF_EXITING 0x00000004u
 
 static int read_stat(pid_t pid, struct stat_fields *st)
 {
@@ -106,6 +112,7 @@ static int read_stat(pid_t pid, struct stat_fields *st)
 	p = close_paren + 1;
 	st->state = 0;
 	st->ppid = 0;
+	st->flags = 0;
 	st->start_ticks = 0;
 	for (field = 3; field <= 22; field++) {
 		while (*p == ' ')
@@ -122,6 +129,8 @@ static int read_stat(pid_t pid, struct stat_fields *st)
 				return -EINVAL;
 			if (field == 4)
 				st->ppid = (pid_t)v;
+			else if (field == 9)
+				st->flags = (unsigned int)v;
 			else if (field == 22)
 				st->start_ticks = v;
 			p = end;
@@ -136,8 +145,11 @@ static int read_stat(pid_t pid, struct stat_fields *st)
 static bool stat_gone(const struct stat_fields *st)
 {
 	/* a zombie (Z) or dead (X) task has exited: its exe, cmdline and
-	 * cgroup are no longer its own */
-	return st->state == 'Z' || st->state == 'X' || st->state == 'x';
+	 * cgroup are no longer its own; an exiting one (PF_EXITING) is on its
+	 * way there and may already read with no exe and no cmdline (seen
+	 * under load: a report with exe null and "exited_before_read": false) */
+	return st->state == 'Z' || st->state == 'X' || st->state == 'x' ||
+	       (st->flags & PF_EXITING);
 }
 
 uint64_t proc_start_ns(pid_t pid)
