@@ -148,8 +148,7 @@ static bool stat_gone(const struct stat_fields *st)
 	 * cgroup are no longer its own; an exiting one (PF_EXITING) is on its
 	 * way there and may already read with no exe and no cmdline (seen
 	 * under load: a report with exe null and "exited_before_read": false) */
-	return st->state == 'Z' || st->state == 'X' || st->state == 'x' ||
-	       (st->flags & PF_EXITING);
+	return st->state == 'Z' || st->state == 'X' || st->state == 'x' || (st->flags & PF_EXITING);
 }
 
 uint64_t proc_start_ns(pid_t pid)
