@@ -94,6 +94,9 @@ static int read_stat(pid_t pid, struct stat_fields *st)
 	ssize_t n;
 	int field;
 
+	/* Zeros on every failure too: the callers' `read_stat() ||
+	 * stat_gone()` may be compiled to read the fields either way. */
+	memset(st, 0, sizeof(*st));
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	n = read_file(path, buf, sizeof(buf));
 	if (n <= 0)
@@ -110,10 +113,6 @@ static int read_stat(pid_t pid, struct stat_fields *st)
 	st->comm[len] = '\0';
 
 	p = close_paren + 1;
-	st->state = 0;
-	st->ppid = 0;
-	st->flags = 0;
-	st->start_ticks = 0;
 	for (field = 3; field <= 22; field++) {
 		while (*p == ' ')
 			p++;
