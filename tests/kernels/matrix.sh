@@ -42,7 +42,8 @@ for n in "${names[@]}"; do
 		got=1
 		summary+=("$n: ${l#LWVM-RESULT }")
 	done < <(grep '^LWVM-RESULT ' "$out")
-	log=${LW_KCACHE:-/var/cache/leakwatch-kernels}/logs/$n.log
+	# vm.sh writes the console to LW_VM_LOG when it is set
+	log=${LW_VM_LOG:-${LW_KCACHE:-/var/cache/leakwatch-kernels}/logs/$n.log}
 	finished=1
 	if [ $got = 0 ]; then
 		failed=$((failed + 1))
