@@ -59,12 +59,17 @@ refuse refuse-btf-not-btf "^leakwatch run: --btf $LW_TMP/not.btf: not a BTF file
 # mount on /sys/fs/cgroup.
 cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 nosysadmin=(setpriv --inh-caps=-all --bounding-set=-sys_admin)
+# On a host with no v1 hierarchy (a pure v2 host, the kernel-matrix VMs),
+# hiding cgroup2 leaves none at all: then the second message is the right one.
+why='no cgroup v2 hierarchy is mounted \(only v1 ones, see /proc/mounts\) and mounting one for leakwatch failed: Operation not permitted$'
+awk '$3 == "cgroup" { f = 1 } END { exit !f }' /proc/mounts ||
+	why='no cgroup hierarchy is mounted and mounting one for leakwatch failed: Operation not permitted \(mount it: mount -t cgroup2 cgroup2 /sys/fs/cgroup\)$'
 # shellcheck disable=SC2016 # the inner sh's
-refuse refuse-no-cgroup2 '^leakwatch run: no cgroup v2 hierarchy is mounted \(only v1 ones, see /proc/mounts\) and mounting one for leakwatch failed: Operation not permitted$' \
+refuse refuse-no-cgroup2 "^leakwatch run: $why" \
 	unshare -m sh -c 'umount -l "$1" && shift && exec "$@"' sh "$cg2" \
 	"${nosysadmin[@]}" "$LW_BIN" run -- true
 # shellcheck disable=SC2016 # the inner sh's
-refuse refuse-no-cgroup2-daemon '^leakwatch: no cgroup v2 hierarchy is mounted \(only v1 ones, see /proc/mounts\) and mounting one for leakwatch failed: Operation not permitted$' \
+refuse refuse-no-cgroup2-daemon "^leakwatch: $why" \
 	unshare -m sh -c 'umount -l "$1" && shift && exec "$@"' sh "$cg2" \
 	"${nosysadmin[@]}" "$LW_BIN" daemon
 # shellcheck disable=SC2016 # the inner sh's
