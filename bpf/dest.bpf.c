@@ -64,15 +64,12 @@ static __always_inline int on_connect(struct bpf_sock_addr *ctx, const __u8 addr
 {
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
 
-	if (ctx->type == SOCK_DGRAM) {
-		if (port == LW_DNS_PORT)
-			mark_dns_socket(ctx);
-		else
-			arm_udp_socket(ctx, addr, port);
-		return 1;
-	}
 	if (port == LW_DNS_PORT) {
 		mark_dns_socket(ctx);
+		return 1;
+	}
+	if (ctx->type == SOCK_DGRAM) {
+		arm_udp_socket(ctx, addr, port);
 		return 1;
 	}
 	payload_mark(ctx, addr, port);

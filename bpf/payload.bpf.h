@@ -135,7 +135,9 @@ static __always_inline void payload_mark(struct bpf_sock_addr *ctx, const __u8 a
 
 	if (cfg_payload == LW_PAYLOAD_OFF || (payload_class(port) == PL_NONE && !window))
 		return;
-	if (addr_kind_cached(addr) != LW_ADDR_GLOBAL || !proc_watched())
+	/* watched first: for `run` it turns every other process on the host
+	 * away with one hash lookup, before the address class's */
+	if (!proc_watched() || addr_kind_cached(addr) != LW_ADDR_GLOBAL)
 		return;
 	if (window) {
 		/* the time-window fallback's destination, any port */
