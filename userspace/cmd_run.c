@@ -54,15 +54,7 @@ static const char usage[] =
 	"                        e.g. `docker run`'s container; ignore: only COMMAND\n"
 	"                        and its descendants (which are followed into any\n"
 	"                        container or cgroup they move to)\n" CI_USAGE
-	"  -c, --config FILE     policy additions (reserved/global/local/allow = ...)\n"
-	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"
-	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 4M; power of 2)\n"
-	"  --dns-capture=MODE    auto (default: fentry where the kernel allows fentry\n"
-	"                        programs, skb elsewhere), fentry or skb\n"
-	"  --btf FILE            kernel BTF to use when /sys/kernel/btf/vmlinux is\n"
-	"                        missing (e.g. from btfhub or a vmlinux's .BTF)\n"
-	"  --enforce             refuse traffic to addresses answered to reserved\n"
-	"                        queries (the caller gets EPERM); reported as blocked\n"
+	"  -c, --config FILE     policy additions (reserved/global/local/allow = ...)\n" SESSION_USAGE
 	"  --payload=MODE        clear (default): look for reserved names and mail\n"
 	"                        addresses in what watched processes send in cleartext\n"
 	"                        to global SMTP (25, 587), POP (110), IMAP (143) and\n"

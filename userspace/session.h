@@ -51,6 +51,18 @@ enum {
 };
 
 /* Their getopt_long entries (and --help), for the end of a command's table. */
+/* The --help lines of the options both commands take the same way (one
+ * text, so run's and daemon's cannot drift apart). */
+#define SESSION_USAGE                                                                              \
+	"  --window SECONDS      follow-on window after a suspicious lookup (default 60)\n"        \
+	"  --ringbuf-size SIZE   kernel-to-loader event buffer (default 4M; power of 2)\n"         \
+	"  --dns-capture=MODE    auto (default: fentry where the kernel allows fentry\n"           \
+	"                        programs, skb elsewhere), fentry or skb\n"                        \
+	"  --btf FILE            kernel BTF to use when /sys/kernel/btf/vmlinux is\n"              \
+	"                        missing (e.g. from btfhub or a vmlinux's .BTF)\n"                 \
+	"  --enforce             refuse traffic to addresses answered to reserved\n"               \
+	"                        queries (the caller gets EPERM); reported as blocked\n"
+
 /* clang-format off */
 #define SESSION_LONG_OPTS						\
 	{ "config", required_argument, NULL, OPT_CONFIG },		\
