@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * Every map and every loader-set global, defined once. Each BPF source
- * includes this file and bpftool links the objects into one; __weak lets
- * the linker merge the identical definitions (as Falco's maps.h does).
+ * Every shared map and every loader-set global, defined once. Each BPF
+ * source includes this file and bpftool links the objects into one; __weak
+ * lets the linker merge the identical definitions (as Falco's maps.h does).
+ * Maps of one concern only live beside it: the payload scanner's in
+ * payload.bpf.h, the fentry backend's in dns_fentry.bpf.c.
  */
 #ifndef __LW_MAPS_BPF_H
 #define __LW_MAPS_BPF_H
