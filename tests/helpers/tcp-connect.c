@@ -5,9 +5,12 @@
  * one datagram with sendto() on an unconnected UDP socket (the send is
  * attempted, and seen by cgroup/sendmsg4, even where there is no route);
  * with --udp-connected, connect() a UDP socket and send() on it (needs a
- * route: in a namespace without one the connect already fails).
+ * route: in a namespace without one the connect already fails). With
+ * --hold FILE, stay alive after the connect until FILE exists (30 s at
+ * most): a test that checks what the sensor read from /proc/PID makes the
+ * read certain, instead of racing the client's exit.
  *
- *   tcp-connect [--udp|--udp-connected] [-4|-6] [--all] NAME PORT
+ *   tcp-connect [--udp|--udp-connected] [-4|-6] [--all] [--hold FILE] NAME PORT
  *
  * Exit status: 0 when the name resolved, whatever connect() returned (the
  * tests run it in namespaces with no route out, where connect fails with
@@ -69,7 +72,17 @@ static int try_one(const struct addrinfo *ai, bool udp, bool connected)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: tcp-connect [--udp|--udp-connected] [-4|-6] [--all] NAME PORT\n");
+	fprintf(stderr, "usage: tcp-connect [--udp|--udp-connected] [-4|-6] [--all] [--hold FILE] "
+			"NAME PORT\n");
+}
+
+/* Until FILE exists, or 30 s have passed. */
+static void hold_until(const char *file)
+{
+	int i;
+
+	for (i = 0; i < 300 && access(file, F_OK); i++)
+		usleep(100 * 1000);
 }
 
 int main(int argc, char **argv)
@@ -77,6 +90,7 @@ int main(int argc, char **argv)
 	struct addrinfo hints = { 0 }, *res, *ai;
 	bool udp = false, connected = true, all = false;
 	char host[INET6_ADDRSTRLEN];
+	const char *hold = NULL;
 	int i, rc;
 
 	hints.ai_family = AF_UNSPEC;
@@ -88,6 +102,8 @@ int main(int argc, char **argv)
 			udp = true;
 		} else if (!strcmp(argv[i], "--all")) {
 			all = true;
+		} else if (!strcmp(argv[i], "--hold") && i + 1 < argc) {
+			hold = argv[++i];
 		} else if (!strcmp(argv[i], "-4")) {
 			hints.ai_family = AF_INET;
 		} else if (!strcmp(argv[i], "-6")) {
@@ -120,5 +136,7 @@ int main(int argc, char **argv)
 			break;
 	}
 	freeaddrinfo(res);
+	if (hold)
+		hold_until(hold);
 	return 0;
 }
