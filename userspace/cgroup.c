@@ -79,8 +79,11 @@ bool cgroup_any_mounted(void)
 	return any;
 }
 
-/* The mount namespace leakwatch started in, once it left it. */
+/* The mount namespace leakwatch started in, once it left it, and its root
+ * directory there: under chroot (a build chroot, a VM's initramfs) that is
+ * not the namespace's root, and setns() would put COMMAND at the latter. */
 static int original_mnt_ns = -1;
+static int original_root = -1;
 
 bool cgroup_private_mounted(void)
 {
@@ -101,21 +104,43 @@ static int make_dir(const char *path)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+/* Back into mount namespace ns with root as the root directory and the
+ * same working directory: setns() puts the caller at the namespace's root,
+ * which under chroot is not the caller's root. */
+static int return_to_mount_ns(int ns, int root)
+{
+	char cwd[PATH_MAX];
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		cwd[0] = '\0';
+	if (setns(ns, CLONE_NEWNS) || fchdir(root) || chroot("."))
+		return -errno;
+	if (cwd[0] && chdir(cwd))
+		return -errno;
+	return 0;
+}
+
 static int mount_private(char *buf, size_t len)
 {
-	int ns, err;
+	int ns, root, err;
 
 	if (len <= strlen(CGROUP_PRIVATE_DIR))
 		return -ENAMETOOLONG;
 	ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return -errno;
-	err = make_dir("/run/leakwatch") ?: make_dir(CGROUP_PRIVATE_DIR);
-	if (err)
-		goto out_close;
-	if (unshare(CLONE_NEWNS)) {
+	/* Opened before unshare: a directory of the caller's namespace. */
+	root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
 		err = -errno;
 		goto out_close;
+	}
+	err = make_dir("/run/leakwatch") ?: make_dir(CGROUP_PRIVATE_DIR);
+	if (err)
+		goto out_close_root;
+	if (unshare(CLONE_NEWNS)) {
+		err = -errno;
+		goto out_close_root;
 	}
 	/* A slave: the host's later mounts still reach us, ours never leave. */
 	if (mount("none", "/", "none", MS_REC | MS_SLAVE, NULL) ||
@@ -126,10 +151,12 @@ static int mount_private(char *buf, size_t len)
 	}
 	strcpy(buf, CGROUP_PRIVATE_DIR);
 	original_mnt_ns = ns;
+	original_root = root;
 	return 0;
 out_setns:
-	if (setns(ns, CLONE_NEWNS))
-		err = -errno;
+	err = return_to_mount_ns(ns, root) ?: err;
+out_close_root:
+	close(root);
 out_close:
 	close(ns);
 	return err;
@@ -165,19 +192,16 @@ int cgroup2_mount_or_private(char *buf, size_t len, const char *who)
 
 int cgroup_restore_mount_ns_in_child(void)
 {
-	char cwd[PATH_MAX];
+	int err;
 
 	if (original_mnt_ns < 0)
 		return 0;
-	/* setns() puts the caller at the namespace's root: keep the cwd. */
-	if (!getcwd(cwd, sizeof(cwd)))
-		cwd[0] = '\0';
-	if (setns(original_mnt_ns, CLONE_NEWNS))
-		return -errno;
+	err = return_to_mount_ns(original_mnt_ns, original_root);
+	if (err)
+		return err;
 	close(original_mnt_ns);
-	original_mnt_ns = -1;
-	if (cwd[0] && chdir(cwd))
-		return -errno;
+	close(original_root);
+	original_mnt_ns = original_root = -1;
 	return 0;
 }
 

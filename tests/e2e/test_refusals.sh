@@ -95,6 +95,42 @@ rc=$?
 grep -q ' /run/leakwatch/cgroup2 ' /proc/self/mountinfo && _lw_because "the private mount leaked out"
 lw_end
 
+# ... and under chroot (a build chroot; the kernel-matrix VMs run their
+# suites so): COMMAND returns to the caller's root and working directory,
+# not to the mount namespace's root (setns() alone would put it there).
+# The chroot is a tmpfs with the host's /usr, /proc, /sys and /dev bound
+# in, cgroup2 hidden in its /sys, and a file only the chroot has.
+lw_begin cgroup2-mounted-privately-in-chroot
+R=$LW_TMP/chroot
+mkdir -p "$R"
+cat >"$LW_TMP/in-chroot.sh" <<'EOF'
+cd /work || exit 9
+/leakwatch run -- /bin/sh -c 'test -e /only-in-the-chroot || exit 7
+	[ "$(pwd)" = /work ] || exit 8'
+EOF
+# shellcheck disable=SC2016 # the inner sh's
+unshare -m sh -c 'set -e; R=$1 cg2=$2
+	mount -t tmpfs lwchroot "$R"
+	mkdir -p "$R/usr" "$R/proc" "$R/sys" "$R/dev" "$R/run" "$R/work"
+	for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
+	for d in usr proc sys dev; do mount --rbind "/$d" "$R/$d"; done
+	umount -l "$R$cg2"
+	cp "$3" "$R/leakwatch"
+	cp "$4" "$R/in-chroot.sh"
+	touch "$R/only-in-the-chroot"
+	exec chroot "$R" /bin/sh /in-chroot.sh' \
+	sh "$R" "$cg2" "$LW_BIN" "$LW_TMP/in-chroot.sh" >"$LW_TMP/chroot.out" 2>"$LW_TMP/chroot.err" \
+	</dev/null
+rc=$?
+case $rc in
+0) ;;
+7) _lw_because "COMMAND ran outside the chroot" ;;
+8) _lw_because "COMMAND ran in another working directory" ;;
+*) _lw_because "exit status $rc: $(head -c 300 "$LW_TMP/chroot.err")" ;;
+esac
+grep -q ' /run/leakwatch/cgroup2 ' /proc/self/mountinfo && _lw_because "the private mount leaked out"
+lw_end
+
 # --btf with the kernel's own BTF, given explicitly: it runs, and says
 # which DNS capture it chose before COMMAND starts.
 lw_begin btf-explicit-file
