@@ -15,7 +15,9 @@
 # LW_VM_ICOUNT (qemu -icount options, e.g. shift=0,sleep=off: guest time
 # then counts executed instructions, for LW_VM_BENCH; default off),
 # LW_VM_BENCH (1: bench-guest.sh after the suites; only: the bench alone),
-# LW_VM_BENCH_ROUNDS, LW_VM_BENCH_MS (bench-guest.sh's).
+# LW_VM_BENCH_ROUNDS, LW_VM_BENCH_MS (bench-guest.sh's), LW_VM_HYBRID (1:
+# also mount the v1 name=systemd and memory hierarchies, as on a hybrid
+# host, for test_cgroup_layouts; default 0, pure cgroup v2).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -40,6 +42,7 @@ LW_VM_DIAG='${LW_VM_DIAG:-0}'
 LW_VM_BENCH='${LW_VM_BENCH:-0}'
 LW_VM_BENCH_ROUNDS='${LW_VM_BENCH_ROUNDS:-5}'
 LW_VM_BENCH_MS='${LW_VM_BENCH_MS:-400}'
+LW_VM_HYBRID='${LW_VM_HYBRID:-0}'
 EOV
 LW_VM_ENV=$env "$here/mkinitrd.sh" "$kdir" "$initrd"
 # LW_VM_LOG: another console log, for two VMs of one kernel at once.
