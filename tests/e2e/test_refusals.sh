@@ -98,8 +98,8 @@ lw_end
 # ... and under chroot (a build chroot; the kernel-matrix VMs run their
 # suites so): COMMAND returns to the caller's root and working directory,
 # not to the mount namespace's root (setns() alone would put it there).
-# The chroot is a tmpfs with the host's /usr, /proc, /sys and /dev bound
-# in, cgroup2 hidden in its /sys, and a file only the chroot has.
+# The chroot is a tmpfs with the host's /usr, /proc, /sys, /dev and this
+# tree bound in, cgroup2 hidden in its /sys, and a file only it has.
 lw_begin cgroup2-mounted-privately-in-chroot
 R=$LW_TMP/chroot
 mkdir -p "$R"
@@ -115,11 +115,15 @@ unshare -m sh -c 'set -e; R=$1 cg2=$2
 	for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
 	for d in usr proc sys dev; do mount --rbind "/$d" "$R/$d"; done
 	umount -l "$R$cg2"
+	# the tree too, at its own path: LW_BIN may be a wrapper that execs
+	# the binary of the tree (the kernel matrix forces a backend so)
+	mkdir -p "$R$5"
+	mount --rbind "$5" "$R$5"
 	cp "$3" "$R/leakwatch"
 	cp "$4" "$R/in-chroot.sh"
 	touch "$R/only-in-the-chroot"
 	exec chroot "$R" /bin/sh /in-chroot.sh' \
-	sh "$R" "$cg2" "$LW_BIN" "$LW_TMP/in-chroot.sh" >"$LW_TMP/chroot.out" 2>"$LW_TMP/chroot.err" \
+	sh "$R" "$cg2" "$LW_BIN" "$LW_TMP/in-chroot.sh" "$LW_ROOT" >"$LW_TMP/chroot.out" 2>"$LW_TMP/chroot.err" \
 	</dev/null
 rc=$?
 case $rc in

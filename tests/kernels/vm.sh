@@ -60,7 +60,7 @@ set +e
 timeout "${LW_VM_WALL:-2400}" qemu-system-x86_64 -machine q35,accel=$accel -cpu max "${icount[@]}" \
 	-m "${LW_VM_MEM:-2G}" -smp "${LW_VM_SMP:-2}" -nographic -no-reboot -nic none \
 	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=3 apparmor=0 rdinit=/init" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	</dev/null >"$log" 2>&1 &
 qpid=$!
