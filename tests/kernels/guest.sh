@@ -10,6 +10,10 @@
 set -u
 cd "$LW_REPO" || exit 1
 unset CI
+# A pure cgroup v2 VM unless LW_VM_HYBRID=1 mounted v1 hierarchies, and a
+# kernel without memcg v1 (Debian's 6.12) cannot have them all: the v1
+# cases of test_cgroup_layouts are skipped by name, not failed.
+export LW_CG_V1_OPTIONAL=1
 export OUTPUT=${LW_VM_OUTPUT:-.output}
 bin=$LW_REPO/leakwatch
 release=$(uname -r)
