@@ -795,12 +795,44 @@ static void detach_uprobes_in_background(int pin_fd)
 	}
 }
 
+/*
+ * Detaching an fentry/fexit program waits for an RCU-tasks grace period
+ * (ftrace_shutdown()). Waited for in the exit of a task whose pid
+ * namespace's init is exiting, it never ends on Debian's 6.1: the init, in
+ * zap_pid_ns_processes(), holds up that grace period until its children are
+ * gone. The background child above would be such a task under a container's
+ * init (a pod's leakwatch that could never terminate, seen in the kernel
+ * matrix as a D-state leakwatch). Outside the host's pid namespace the
+ * tracing links are therefore detached here, before the fork, so that the
+ * child holds none.
+ */
+static void detach_tracing_links(struct sensor *s)
+{
+	struct bpf_link_info info;
+	__u32 len;
+	int i;
+
+	for (i = 0; i < s->n_links; i++) {
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!s->links[i] || bpf_obj_get_info_by_fd(bpf_link__fd(s->links[i]), &info, &len))
+			continue;
+		if (info.type != BPF_LINK_TYPE_TRACING)
+			continue;
+		bpf_link__destroy(s->links[i]);
+		s->links[i] = NULL;
+	}
+}
+
 void sensor_destroy(struct sensor *s)
 {
 	int i;
 
-	if ((s->libc && libc_probe_count(s->libc)) || tls_probe_count(s->tls))
+	if ((s->libc && libc_probe_count(s->libc)) || tls_probe_count(s->tls)) {
+		if (!proc_pidns_initial())
+			detach_tracing_links(s);
 		detach_uprobes_in_background(s->pin_fd);
+	}
 	libc_probe_free(s->libc);
 	s->libc = NULL;
 	tls_probe_free(s->tls);
