@@ -493,7 +493,7 @@ if daemon_with "$all_caps" all; then
 	daemon_stop
 	lw_expect "$D_OUT" has-verdict --pid "$C_PID" --kind direct --address 198.18.0.7
 	e=$(exe_of "$D_OUT" "$C_PID")
-	# Under chroot (the kernel-matrix VMs), the kernel names the exe of a
+	# Under chroot (a build chroot), the kernel names the exe of a
 	# process in another mount namespace (ip netns exec made one) from that
 	# namespace's root, the chroot's own path in front.
 	case $e in
