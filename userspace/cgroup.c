@@ -122,7 +122,7 @@ static int return_to_mount_ns(int ns, int root)
 
 static int mount_private(char *buf, size_t len)
 {
-	int ns, root, err;
+	int ns, root, back, err;
 
 	if (len <= strlen(CGROUP_PRIVATE_DIR))
 		return -ENAMETOOLONG;
@@ -154,7 +154,10 @@ static int mount_private(char *buf, size_t len)
 	original_root = root;
 	return 0;
 out_setns:
-	err = return_to_mount_ns(ns, root) ?: err;
+	/* Not back where we started is the worse failure: say that one. */
+	back = return_to_mount_ns(ns, root);
+	if (back)
+		err = back;
 out_close_root:
 	close(root);
 out_close:
