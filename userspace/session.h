@@ -50,7 +50,6 @@ enum {
 	OPT_VERBOSE = 'v',
 };
 
-/* Their getopt_long entries (and --help), for the end of a command's table. */
 /* The --help lines of the options both commands take the same way (one
  * text, so run's and daemon's cannot drift apart). */
 #define SESSION_USAGE                                                                              \
@@ -63,6 +62,7 @@ enum {
 	"  --enforce             refuse traffic to addresses answered to reserved\n"               \
 	"                        queries (the caller gets EPERM); reported as blocked\n"
 
+/* Their getopt_long entries (and --help), for the end of a command's table. */
 /* clang-format off */
 #define SESSION_LONG_OPTS						\
 	{ "config", required_argument, NULL, OPT_CONFIG },		\
