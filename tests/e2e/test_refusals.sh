@@ -96,8 +96,9 @@ grep -q ' /run/leakwatch/cgroup2 ' /proc/self/mountinfo && _lw_because "the priv
 lw_end
 
 # ... and under chroot (a build chroot; the kernel-matrix VMs ran their
-# suites so until init used switch_root): COMMAND returns to the caller's root and working directory,
-# not to the mount namespace's root (setns() alone would put it there).
+# suites so until init used switch_root): COMMAND returns to the caller's
+# root and working directory, not to the mount namespace's root (setns()
+# alone would put it there).
 # The chroot is a tmpfs with the host's /usr, /proc, /sys, /dev and this
 # tree bound in, cgroup2 hidden in its /sys, and a file only it has.
 lw_begin cgroup2-mounted-privately-in-chroot
